@@ -1,0 +1,40 @@
+"""belong-forum: a members' forum for a network that works under a Members' Charter."""
+
+import os
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import cli, config, db, errors, web
+
+csrf = CSRFProtect()
+htmx = Htmx()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    test_config = test_config or {}
+    # The instance folder holds the SQLite file and the generated secret key.
+    instance_path = test_config.get("INSTANCE_PATH") or os.environ.get("FORUM_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    try:
+        config.load(app, test_config)
+        db.init_app(app)
+    except config.ConfigError as exc:
+        # One line naming the setting, not a traceback.
+        raise SystemExit(f"belong-forum cannot start: {exc}") from None
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from .blueprints import pages
+
+    app.register_blueprint(pages.bp)
+    return app

@@ -1,0 +1,63 @@
+"""Defaults, and the FORUM_* environment settings that override them (see CONTRACT.md)."""
+
+import os
+import secrets
+from pathlib import Path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class ConfigError(Exception):
+    """A setting that stops start-up. The message names the variable and fits on one line."""
+
+
+def load(app, overrides=None):
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    env = os.environ
+    app.config.update(
+        SITE_NAME=env.get("FORUM_SITE_NAME", "Belong Forum"),
+        DATABASE_URL=env.get("FORUM_DATABASE_URL") or f"sqlite:///{instance / 'forum.sqlite3'}",
+        # How long a request waits for another's lock (SQLite's busy timeout, PostgreSQL's
+        # lock_timeout) before the forum answers "busy, try again" (503) instead of hanging.
+        DATABASE_BUSY_TIMEOUT_MS=5000,
+        MIGRATIONS_DIR=MIGRATIONS_DIR,
+        MAIL_URL=env.get("FORUM_MAIL_URL") or None,
+        RATELIMIT_STORAGE_URI=env.get("FORUM_RATELIMIT_STORAGE_URL", "memory://"),
+        # Posts are text; uploads raise this on their own routes when they land.
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        # Tokens live as long as the session, so a page left open for hours still posts.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+        TRUSTED_PROXIES=_int_env("FORUM_TRUSTED_PROXIES", 0),
+    )
+    if overrides:
+        app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = env.get("FORUM_SECRET_KEY") or _instance_secret(instance)
+
+
+def _int_env(name, default):
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate the secret key once and keep it, so sessions survive a restart."""
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        key = secrets.token_hex(32)
+        f.write(key)
+    return key

@@ -1,0 +1,63 @@
+"""The one database proxy, opened from FORUM_DATABASE_URL, and the migrations that shape it."""
+
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from peewee import DatabaseProxy, InterfaceError, OperationalError
+from peewee_migrate import Router
+from playhouse.db_url import connect as connect_url
+
+from .config import ConfigError
+
+db = DatabaseProxy()
+
+# What a broken or busy database raises; answered with 503 and never a traceback.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+SQLITE_SCHEMES = {"sqlite"}
+POSTGRES_SCHEMES = {"postgres", "postgresql", "psycopg3"}
+
+
+def database_from_url(url: str, busy_timeout_ms: int = 5000):
+    """A peewee database for a URL, or ConfigError naming FORUM_DATABASE_URL."""
+    scheme = urlsplit(url).scheme
+    if scheme in SQLITE_SCHEMES:
+        path = url.split("://", 1)[1][1:]
+        if not path or path == ":memory:":
+            raise ConfigError("FORUM_DATABASE_URL needs a file: sqlite:///PATH")
+        return connect_url(
+            url,
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": busy_timeout_ms},
+            # Python's own wait for a lock, in seconds, kept in step with SQLite's.
+            timeout=busy_timeout_ms / 1000,
+        )
+    if scheme in POSTGRES_SCHEMES:
+        extra = {}
+        if "options=" not in urlsplit(url).query:
+            extra["options"] = f"-c lock_timeout={int(busy_timeout_ms)}"
+        try:
+            return connect_url(url, **extra)
+        except Exception as exc:  # a bad port or query string; keep the password out of the message
+            raise ConfigError(f"FORUM_DATABASE_URL could not be read: {type(exc).__name__}") from None
+    raise ConfigError(
+        f"FORUM_DATABASE_URL has an unsupported scheme {scheme or '(none)'!r}: "
+        "use sqlite:///PATH or postgresql://USER@HOST:PORT/NAME"
+    )
+
+
+def init_app(app):
+    db.initialize(database_from_url(app.config["DATABASE_URL"], app.config["DATABASE_BUSY_TIMEOUT_MS"]))
+
+    # peewee connects lazily on the first query, so static files and cached pages never
+    # open a connection; whatever a request opened is closed when it ends.
+    @app.teardown_appcontext
+    def close_connection(exc):
+        if not db.is_closed():
+            db.close()
+
+
+def upgrade(migrations_dir: Path) -> list[str]:
+    """Apply pending migrations; running it again applies nothing."""
+    router = Router(db, migrate_dir=Path(migrations_dir), logger=logging.getLogger("forum.migrations"))
+    return router.run()

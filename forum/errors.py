@@ -1,0 +1,108 @@
+"""Domain errors, and the one handler that turns every error into a page or an in-place fragment."""
+
+import logging
+
+from flask import g, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .db import UNAVAILABLE
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """Raised by domain functions; the message is for the person and safe to show."""
+
+    status = 400
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+# status -> (title, what to do about it)
+MESSAGES = {
+    400: (
+        "Something in that request was wrong",
+        "The form may have expired or come from another site. Go back, reload the page and try again.",
+    ),
+    403: ("You can't do that here", "Your account does not have permission for this."),
+    404: ("Page not found", "The page may have moved or been removed, or the address may be mistyped."),
+    405: ("That can't be done this way", "Use the page's own buttons and links to do this."),
+    409: ("That changed while you were working", "Reload the page to see the latest version."),
+    413: ("That was too large to send", "Shorten the text or choose a smaller file, then try again."),
+    422: ("Please check what you entered", ""),
+    429: ("Too many attempts", "Please wait a little and try again."),
+    500: ("Something went wrong on our side", "The team has been told. Please try again in a moment."),
+    503: (
+        "The forum is busy for a moment",
+        "Nothing you wrote has been lost: go back, and send it again in a few seconds.",
+    ),
+}
+
+
+def render_error(status: int, detail: str = "", headers=None):
+    title, advice = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
+    context = {"status": status, "title": title, "detail": detail, "advice": advice}
+    if request.htmx:
+        # Shown in the page's message region; the rest of the page, and the member's text, stay.
+        body = render_template("errors/_error.html", **context)
+        headers = {**(headers or {}), "HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
+    else:
+        body = render_template("errors/error.html", **context)
+    return body, status, headers or {}
+
+
+def handle_http(exc: HTTPException):
+    if exc.code is None or exc.code < 400:
+        return exc
+    if exc.code >= 500:
+        return handle_unexpected(exc)
+    headers = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")}
+    detail = "" if exc.description == type(exc).description else (exc.description or "")
+    return render_error(exc.code, detail, headers)
+
+
+def handle_domain(exc: DomainError):
+    return render_error(exc.status, exc.message)
+
+
+def handle_unavailable(exc: Exception):
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+    # The layout draws this page without touching the database.
+    g.minimal_layout = True
+    return render_error(503, "", {"Retry-After": "5"})
+
+
+def handle_unexpected(exc: Exception):
+    original = getattr(exc, "original_exception", exc)
+    if isinstance(original, UNAVAILABLE):
+        return handle_unavailable(original)
+    if not isinstance(exc, InternalServerError) or original is not exc:
+        log.error("unexpected error on %s %s", request.method, request.path, exc_info=original)
+    g.minimal_layout = True
+    return render_error(500)
+
+
+def init_app(app):
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(DomainError, handle_domain)
+    for exc in UNAVAILABLE:
+        app.register_error_handler(exc, handle_unavailable)
+    app.register_error_handler(InternalServerError, handle_unexpected)

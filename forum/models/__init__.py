@@ -1,0 +1,6 @@
+"""peewee models and the named queries that read them, one module per aggregate."""
+
+from .base import BaseModel, utcnow
+from .documents import DOCUMENTS, DocumentVersion
+
+__all__ = ["BaseModel", "DOCUMENTS", "DocumentVersion", "utcnow"]

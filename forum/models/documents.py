@@ -1,0 +1,40 @@
+"""The Charter, Code of Conduct and Website Terms: versioned texts members accept."""
+
+from peewee import CharField, DateTimeField, IntegerField, TextField, fn
+
+from .base import BaseModel, utcnow
+
+# slug -> title. The slugs are the documents' URLs and never change.
+DOCUMENTS = {
+    "charter": "Members' Charter",
+    "code-of-conduct": "Code of Conduct",
+    "terms": "Website Terms and Conditions",
+}
+
+
+class DocumentVersion(BaseModel):
+    document = CharField(max_length=40, choices=[(slug, title) for slug, title in DOCUMENTS.items()])
+    version = IntegerField()
+    body_md = TextField()
+    # Rendered once when published; pages show this.
+    body_html = TextField()
+    summary = TextField(default="")
+    published_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("document", "version"), True),)
+
+    @property
+    def title(self) -> str:
+        return DOCUMENTS[self.document]
+
+    @classmethod
+    def current(cls, document: str):
+        """The latest version of one document, or None before any is installed."""
+        return cls.select().where(cls.document == document).order_by(cls.version.desc()).first()
+
+    @classmethod
+    def current_versions(cls) -> dict[str, int]:
+        """Each document's latest version number, in one query."""
+        rows = cls.select(cls.document, fn.MAX(cls.version).alias("latest")).group_by(cls.document)
+        return {row.document: row.latest for row in rows}

@@ -1,0 +1,131 @@
+"""A fresh app and database for every test: SQLite by default, PostgreSQL when
+FORUM_TEST_DATABASE_URL is set (the run gets its own database, dropped at the end)."""
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from forum import create_app
+from forum.db import db
+from forum.services import documents
+
+# CSRF is switched on by the tests that check it (test_errors.py; the route walk).
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "WTF_CSRF_ENABLED": False,
+    "DATABASE_BUSY_TIMEOUT_MS": 200,
+}
+
+
+def _migrate(url: str, instance: Path) -> None:
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "INSTANCE_PATH": str(instance)})
+    with app.app_context():
+        from forum.db import upgrade
+
+        upgrade(app.config["MIGRATIONS_DIR"])
+        documents.install_shipped()
+
+
+class SqliteDatabases:
+    """Migrate once into a template file; every test starts from a copy of it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.template = root / "template.sqlite3"
+        _migrate(f"sqlite:///{self.template}", root)
+
+    def fresh(self, tmp_path: Path) -> str:
+        path = tmp_path / "forum.sqlite3"
+        shutil.copyfile(self.template, path)
+        return f"sqlite:///{path}"
+
+    def close(self):
+        pass
+
+
+class PostgresDatabases:
+    """One database for the run, migrated once; every test starts from emptied tables."""
+
+    def __init__(self, server_url: str, root: Path):
+        import psycopg2
+
+        self.psycopg2 = psycopg2
+        self.server_url = server_url
+        self.name = f"forum_test_{uuid.uuid4().hex[:12]}"
+        self._admin(f'CREATE DATABASE "{self.name}"')
+        parts = urlsplit(server_url)
+        self.url = urlunsplit(parts._replace(path="/" + self.name))
+        _migrate(self.url, root)
+
+    def _admin(self, sql: str) -> None:
+        conn = self.psycopg2.connect(self.server_url)
+        conn.autocommit = True
+        try:
+            conn.cursor().execute(sql)
+        finally:
+            conn.close()
+
+    def fresh(self, tmp_path: Path) -> str:
+        conn = self.psycopg2.connect(self.url)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'migratehistory'"
+                )
+                tables = [row[0] for row in cur.fetchall()]
+                if tables:
+                    names = ", ".join(f'"{t}"' for t in tables)
+                    cur.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        finally:
+            conn.close()
+        return self.url
+
+    def close(self):
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    root = tmp_path_factory.mktemp("databases")
+    server = os.environ.get("FORUM_TEST_DATABASE_URL")
+    dbs = PostgresDatabases(server, root) if server else SqliteDatabases(root)
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture
+def make_app(databases, tmp_path):
+    """make_app(**config) -> a new app on this test's fresh database."""
+
+    def make(**config):
+        url = databases.fresh(tmp_path)
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path), **config})
+        if isinstance(databases, PostgresDatabases):
+            with app.app_context():
+                documents.install_shipped()
+        return app
+
+    yield make
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
