@@ -19,8 +19,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
+# The outbox sender runs beside the dev server and stops with it. It is killed with TERM because
+# a background job of a non-interactive shell ignores the Ctrl-C that stops the server.
 run: $(VENV)/.installed
 	$(BIN)/flask --app forum db upgrade
+	$(BIN)/flask --app forum mail send --watch & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

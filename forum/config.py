@@ -23,6 +23,7 @@ def load(app, overrides=None):
         DATABASE_BUSY_TIMEOUT_MS=5000,
         MIGRATIONS_DIR=MIGRATIONS_DIR,
         MAIL_URL=env.get("FORUM_MAIL_URL") or None,
+        MAIL_FROM=env.get("FORUM_MAIL_FROM") or "forum@localhost",
         RATELIMIT_STORAGE_URI=env.get("FORUM_RATELIMIT_STORAGE_URL", "memory://"),
         # Posts are text; uploads raise this on their own routes when they land.
         MAX_CONTENT_LENGTH=1024 * 1024,

@@ -129,3 +129,30 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on localhost: .url for MAIL_URL, .messages for what it received (parsed)."""
+    import email
+    import email.policy
+    import socket
+    from types import SimpleNamespace
+
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            return "250 OK"
+
+    # aiosmtpd cannot listen on port 0, so ask the system for a free port first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SimpleNamespace(messages=received, url=f"smtp://127.0.0.1:{port}")
+    controller.stop()

@@ -2,5 +2,6 @@
 
 from .base import BaseModel, utcnow
 from .documents import DOCUMENTS, DocumentVersion
+from .outbox import OutboxMessage
 
-__all__ = ["BaseModel", "DOCUMENTS", "DocumentVersion", "utcnow"]
+__all__ = ["BaseModel", "DOCUMENTS", "DocumentVersion", "OutboxMessage", "utcnow"]
