@@ -7,7 +7,7 @@ from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config, db, errors, web
+from . import cli, config, db, errors, limits, login, policy, templating, web
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -32,9 +32,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     web.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
+    login.init_app(app)
+    policy.init_app(app)
+    templating.init_app(app)
     cli.init_app(app)
 
-    from .blueprints import pages
+    from .blueprints import admin, auth, moderation, pages
 
-    app.register_blueprint(pages.bp)
+    for blueprint in (pages.bp, auth.bp, moderation.bp, admin.bp):
+        app.register_blueprint(blueprint)
     return app

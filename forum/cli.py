@@ -10,7 +10,9 @@ from flask.cli import AppGroup
 from . import db as database
 from . import mail
 from .config import ConfigError
-from .services import documents
+from .errors import DomainError
+from .models import DOCUMENTS, ROLES, STATUSES, Member
+from .services import documents, membership
 
 db_cli = AppGroup("db", help="The database: migrations.")
 
@@ -67,6 +69,62 @@ def send_mail(watch, interval):
         pass
 
 
+users_cli = AppGroup("users", help="Accounts: create them, list them, change roles.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The name other members see.")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--password", required=True, prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(email, name, role, password):
+    """An active account that has accepted the current Charter, Code of Conduct and Terms."""
+    try:
+        member = membership.create_account(email, name, role, password)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {member.role} {member.name} <{member.email}>.")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role(email, role):
+    """Make an account a member, staff or admin."""
+    try:
+        member = membership.set_role(email, role)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"{member.name} <{member.email}> is now {member.role}.")
+
+
+@users_cli.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only accounts with this status.")
+def list_users(status):
+    """Every account: id, email, role, status and name."""
+    query = Member.select().order_by(Member.id)
+    if status:
+        query = query.where(Member.status == status)
+    for member in query:
+        click.echo(f"{member.id}\t{member.email}\t{member.role}\t{member.status}\t{member.name}")
+
+
+documents_cli = AppGroup("documents", help="The Charter, Code of Conduct and Website Terms.")
+
+
+@documents_cli.command("publish")
+@click.argument("document", type=click.Choice(list(DOCUMENTS)))
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--summary", default="", help="What changed, shown to members when they accept it.")
+def publish_document(document, source, summary):
+    """Publish a new version from a Markdown file; members accept it at their next visit."""
+    try:
+        published = documents.publish(document, source.read(), summary)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Published {published.title} version {published.version}.")
+
+
 def init_app(app):
-    app.cli.add_command(db_cli)
-    app.cli.add_command(mail_cli)
+    for group in (db_cli, mail_cli, users_cli, documents_cli):
+        app.cli.add_command(group)

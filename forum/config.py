@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+# "approval": a verified applicant waits for staff; "open": verifying the email is enough.
+MEMBERSHIP_MODES = ("approval", "open")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -37,6 +39,8 @@ def load(app, overrides=None):
     )
     if overrides:
         app.config.update(overrides)
+    if app.config.setdefault("MEMBERSHIP", env.get("FORUM_MEMBERSHIP", "approval")) not in MEMBERSHIP_MODES:
+        raise ConfigError(f"FORUM_MEMBERSHIP must be one of {', '.join(MEMBERSHIP_MODES)}")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("FORUM_SECRET_KEY") or _instance_secret(instance)
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .db import UNAVAILABLE
@@ -15,9 +15,11 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str = ""):
+    def __init__(self, message: str = "", field: str | None = None):
         super().__init__(message)
         self.message = message
+        # The form field the message belongs beside, when it is about one.
+        self.field = field
 
 
 class NotAllowed(DomainError):
@@ -83,7 +85,18 @@ def handle_domain(exc: DomainError):
     return render_error(exc.status, exc.message)
 
 
+def _is_unavailable(exc: Exception) -> bool:
+    """Busy, locked, gone or unreachable, as opposed to a mistake in a query, which SQLite
+    also reports as an OperationalError and which must stay a loud 500."""
+    text = str(exc).lower()
+    return not ("syntax error" in text or "no such " in text or "has no column" in text)
+
+
 def handle_unavailable(exc: Exception):
+    if not _is_unavailable(exc):
+        if current_app.propagate_exceptions:
+            raise exc
+        return handle_unexpected(exc)
     log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
     # The layout draws this page without touching the database.
     g.minimal_layout = True

@@ -1,10 +1,12 @@
 """What every response shares: security headers, cache rules, versioned assets, page-or-fragment."""
 
 import hashlib
+import json
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, make_response, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 HTMX_VERSION = "2.0.11"
@@ -35,6 +37,36 @@ ONE_YEAR = 365 * 24 * 3600
 def render_page_or_part(page: str, part: str, **context):
     """The full page for a browser, the partial alone for an htmx request to the same URL."""
     return render_template(part if request.htmx else page, **context)
+
+
+def announce(body, message: str, focus: str | None = None, kind: str = "success"):
+    """An htmx answer that tells forum.js what to say in the live region and where focus goes:
+    the one way every in-place change stays accessible."""
+    response = make_response(body)
+    response.headers["HX-Trigger"] = json.dumps(
+        {"forum:announce": {"message": message, "focus": focus, "kind": kind}}
+    )
+    return response
+
+
+def add_form_error(form, error) -> None:
+    """Show a domain error beside the field it is about, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    form._errors = None  # WTForms caches form.errors
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Where to go after signing in: only a path on this site, never another host."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(c in target for c in "\r\n\\"):
+        return default
+    return target
 
 
 @cache

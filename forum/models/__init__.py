@@ -2,6 +2,28 @@
 
 from .base import BaseModel, utcnow
 from .documents import DOCUMENTS, DocumentVersion
+from .members import (
+    ROLES,
+    STATUSES,
+    Acceptance,
+    AccountToken,
+    Member,
+    Organisation,
+    normalise_email,
+)
 from .outbox import OutboxMessage
 
-__all__ = ["BaseModel", "DOCUMENTS", "DocumentVersion", "OutboxMessage", "utcnow"]
+__all__ = [
+    "ROLES",
+    "STATUSES",
+    "Acceptance",
+    "AccountToken",
+    "BaseModel",
+    "DOCUMENTS",
+    "DocumentVersion",
+    "Member",
+    "Organisation",
+    "OutboxMessage",
+    "normalise_email",
+    "utcnow",
+]

@@ -1,0 +1,187 @@
+"""Members, their organisations, their acceptances of the Charter, and single-use account tokens."""
+
+import hashlib
+import json
+import secrets
+
+from flask_login import UserMixin
+from peewee import (
+    JOIN,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    fn,
+)
+
+from .base import BaseModel, utcnow
+
+ROLES = ("member", "staff", "admin")
+STATUSES = ("applicant", "active", "suspended", "declined", "deleted")
+
+
+def normalise_email(email: str) -> str:
+    """One spelling per address, so duplicates are caught whatever the case or spacing."""
+    return (email or "").strip().lower()
+
+
+class Organisation(BaseModel):
+    name = CharField(max_length=120)
+    # The lower-cased name, unique, so "Belong" and "belong " are one organisation.
+    name_key = CharField(max_length=120, unique=True)
+    created_at = DateTimeField(default=utcnow)
+
+    @staticmethod
+    def key_for(name: str) -> str:
+        return " ".join((name or "").split()).lower()
+
+    @classmethod
+    def choices(cls):
+        return cls.select(cls.id, cls.name).order_by(fn.LOWER(cls.name))
+
+
+class Member(UserMixin, BaseModel):
+    email = CharField(max_length=254, unique=True)
+    name = CharField(max_length=80)
+    password_hash = CharField(max_length=255)
+    role = CharField(max_length=10, default="member")
+    status = CharField(max_length=10, default="applicant", index=True)
+    organisation = ForeignKeyField(Organisation, null=True, backref="members", on_delete="SET NULL")
+    job_title = CharField(max_length=120, default="")
+    region = CharField(max_length=80, default="")
+    # What the applicant wrote for the staff who review the application.
+    application_note = TextField(default="")
+    email_verified_at = DateTimeField(null=True)
+    reviewed_at = DateTimeField(null=True)
+    review_reason = TextField(default="")
+    # Part of every session's identity: changing it signs the member out everywhere.
+    session_token = CharField(max_length=64, default=lambda: secrets.token_hex(16))
+    # {"charter": 2, ...}: the latest version of each document accepted, read with the member's
+    # row so that the acceptance check on every request costs no extra query. The history, with
+    # times, is in Acceptance.
+    accepted_versions = TextField(default="{}")
+    created_at = DateTimeField(default=utcnow)
+
+    # flask-login: a deleted or declined account cannot sign in.
+    @property
+    def is_active(self) -> bool:
+        return self.status in ("applicant", "active", "suspended")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("staff", "admin")
+
+    @property
+    def accepted(self) -> dict[str, int]:
+        return json.loads(self.accepted_versions or "{}")
+
+    def documents_to_accept(self, current: dict[str, int]) -> list[str]:
+        accepted = self.accepted
+        return [doc for doc, version in current.items() if accepted.get(doc, 0) < version]
+
+    @classmethod
+    def by_email(cls, email: str):
+        return cls.get_or_none(cls.email == normalise_email(email))
+
+    @classmethod
+    def for_session(cls, session_id: str):
+        """The member a session cookie names, or None if it was signed out everywhere."""
+        member_id, _, token = (session_id or "").partition(":")
+        if not member_id.isdigit() or not token:
+            return None
+        member = cls.get_or_none(cls.id == int(member_id))
+        if member and secrets.compare_digest(member.session_token, token):
+            return member
+        return None
+
+    @classmethod
+    def pending_applications(cls):
+        """Verified applicants waiting for staff, oldest first, with their organisation."""
+        return (
+            cls.select(cls, Organisation)
+            .join(Organisation, JOIN.LEFT_OUTER)
+            .where((cls.status == "applicant") & cls.email_verified_at.is_null(False))
+            .order_by(cls.email_verified_at, cls.id)
+        )
+
+
+class Acceptance(BaseModel):
+    """A member's acceptance of one version of a document, and when."""
+
+    member = ForeignKeyField(Member, backref="acceptances", on_delete="CASCADE")
+    document = CharField(max_length=40)
+    version = IntegerField()
+    accepted_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("member", "document", "version"), True),)
+
+
+TOKEN_PURPOSES = ("verify-email", "reset-password", "change-email")
+
+
+class AccountToken(BaseModel):
+    """A single-use, expiring link sent by email. Only a hash is stored, so a leaked
+    database cannot be used to take over accounts."""
+
+    member = ForeignKeyField(Member, backref="tokens", on_delete="CASCADE")
+    purpose = CharField(max_length=20)
+    token_hash = CharField(max_length=64, unique=True)
+    # For a change of email: the address that becomes the member's when the link is used.
+    new_email = CharField(max_length=254, default="")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, member, purpose: str, lifetime, new_email: str = "") -> str:
+        """Create a token and return the raw value for the email; it is never stored."""
+        raw = secrets.token_urlsafe(32)
+        cls.create(
+            member=member,
+            purpose=purpose,
+            token_hash=cls.hash(raw),
+            new_email=new_email,
+            expires_at=utcnow() + lifetime,
+        )
+        return raw
+
+    @classmethod
+    def find(cls, raw: str, purpose: str):
+        """The token for a raw value and purpose, used or not, or None."""
+        return (
+            cls.select(cls, Member)
+            .join(Member)
+            .where((cls.token_hash == cls.hash(raw or "")) & (cls.purpose == purpose))
+            .first()
+        )
+
+    @classmethod
+    def retire_others(cls, member, purpose: str):
+        """Older links for the same purpose stop working when a new one is used."""
+        cls.update(used_at=utcnow()).where(
+            (cls.member == member) & (cls.purpose == purpose) & cls.used_at.is_null()
+        ).execute()
+
+
+__all__ = [
+    "ROLES",
+    "STATUSES",
+    "AccountToken",
+    "Acceptance",
+    "Member",
+    "Organisation",
+    "normalise_email",
+]

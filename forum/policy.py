@@ -1,0 +1,92 @@
+"""Who may do what: the one place each rule lives.
+
+`can(member, action, target=None)` answers for routes (through `requires`), templates (`can` is a
+Jinja global) and domain functions alike. `member` is flask-login's current_user: a Member or an
+anonymous visitor. Rules read only what is already loaded; none of them queries the database.
+"""
+
+from functools import wraps
+
+from flask import redirect, request, url_for
+from flask_login import current_user
+
+from .errors import NotAllowed
+
+
+def _signed_in(member) -> bool:
+    return bool(getattr(member, "is_authenticated", False))
+
+
+def is_active_member(member) -> bool:
+    """Verified, approved and in good standing."""
+    return _signed_in(member) and member.status == "active" and member.is_verified
+
+
+def is_staff(member) -> bool:
+    return is_active_member(member) and member.role in ("staff", "admin")
+
+
+def is_admin(member) -> bool:
+    return is_active_member(member) and member.role == "admin"
+
+
+def is_applicant(member) -> bool:
+    return _signed_in(member) and member.status == "applicant"
+
+
+RULES = {
+    # Reading what only members see, and taking part.
+    "read_members_area": lambda m, t: is_active_member(m),
+    "post": lambda m, t: is_active_member(m),
+    # An unverified applicant may ask for the verification email again.
+    "resend_verification": lambda m, t: is_applicant(m) and not m.is_verified,
+    "manage_own_account": lambda m, t: _signed_in(m) and m.status in ("applicant", "active", "suspended"),
+    "review_applications": lambda m, t: is_staff(m),
+    "moderate": lambda m, t: is_staff(m),
+    "publish_documents": lambda m, t: is_admin(m),
+    "manage_roles": lambda m, t: is_admin(m),
+}
+
+
+def can(member, action: str, target=None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise ValueError(f"No policy rule named {action!r}") from None
+    return bool(rule(member, target))
+
+
+def require(member, action: str, target=None, message: str = "") -> None:
+    """For domain functions: raise NotAllowed unless the member may."""
+    if not can(member, action, target):
+        raise NotAllowed(message or "Your account does not have permission for this.")
+
+
+def refusal(action: str):
+    """None if the current person may; otherwise the answer to give them. A visitor is sent to
+    sign in (and back); an applicant sees where their application stands, as a page rather than
+    an error; anyone else gets 403."""
+    if can(current_user, action):
+        return None
+    if not _signed_in(current_user):
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    if is_applicant(current_user):
+        return redirect(url_for("auth.application"))
+    raise NotAllowed()
+
+
+def requires(action: str):
+    """Route decorator: the view runs only for those who may."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return refusal(action) or view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def init_app(app):
+    app.jinja_env.globals["can"] = can

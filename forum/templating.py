@@ -1,0 +1,16 @@
+"""Helpers the templates use."""
+
+
+def control_attrs(described: list[str], errors, extra: dict) -> dict:
+    """A form control's attributes: its hint and error tied to it for screen readers, and no
+    `required`, because the server's messages are clearer than the browser's."""
+    attrs = {"required": False, **extra}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+def init_app(app):
+    app.jinja_env.globals["control_attrs"] = control_attrs
