@@ -34,6 +34,8 @@ def load(app, overrides=None):
         WTF_CSRF_SSL_STRICT=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # werkzeug's scrypt; the tests use a cheap method so that hundreds of accounts stay fast.
+        PASSWORD_HASH_METHOD="scrypt",
         # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
         TRUSTED_PROXIES=_int_env("FORUM_TRUSTED_PROXIES", 0),
     )

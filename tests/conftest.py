@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from helpers import PASSWORD
 
 from forum import create_app
 from forum.db import db
@@ -19,6 +20,8 @@ TEST_CONFIG = {
     "SECRET_KEY": "test",
     "WTF_CSRF_ENABLED": False,
     "DATABASE_BUSY_TIMEOUT_MS": 200,
+    # Fast to compute, so hundreds of sign-ins stay quick; production uses scrypt.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
 }
 
 
@@ -156,3 +159,54 @@ def smtp_server():
     controller.start()
     yield SimpleNamespace(messages=received, url=f"smtp://127.0.0.1:{port}")
     controller.stop()
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_member(app):
+    """make_member(email, role=..., status=..., verified=...) -> Member, password PASSWORD."""
+    from forum.models import Member
+    from forum.services import membership
+
+    def make(email="member@example.org", *, name=None, role="member", status="active", verified=True):
+        with app.app_context():
+            member = membership.create_account(email, name or email.split("@")[0].title(), role, PASSWORD)
+            if status != "active" or not verified:
+                member.status = status
+                member.email_verified_at = member.email_verified_at if verified else None
+                member.save()
+            return Member.get_by_id(member.id)
+
+    return make
+
+
+class Auth:
+    """Signs a test client in and out, as the flaskr tutorial's helper does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, email, password=PASSWORD, **extra):
+        return self.client.post("/sign-in", data={"email": email, "password": password, **extra})
+
+    def sign_out(self):
+        return self.client.post("/sign-out")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def outbox(app):
+    """outbox() -> the messages queued so far, oldest first."""
+    from forum.models import OutboxMessage
+
+    def read():
+        with app.app_context():
+            return list(OutboxMessage.select().order_by(OutboxMessage.id))
+
+    return read

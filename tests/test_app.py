@@ -116,3 +116,8 @@ def test_bad_database_url_stops_start_up_with_one_line(tmp_path, url):
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "FORUM_DATABASE_URL" in lines[0], result.stderr
+
+
+def test_passwords_are_hashed_with_scrypt_by_default(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/f.db"})
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"

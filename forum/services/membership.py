@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from functools import cache
 from secrets import token_hex
 
 from flask import current_app, render_template, url_for
@@ -30,8 +31,6 @@ PASSWORD_MAX = 128
 # zxcvbn's 0-4 scale; 2 refuses common passwords, names and keyboard walks without
 # demanding symbols, which members on phones find hard to type.
 PASSWORD_MIN_SCORE = 2
-# Checked when the email is unknown, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password")
 
 
 # -- passwords ---------------------------------------------------------------------------------
@@ -43,12 +42,31 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         return f"Use at least {PASSWORD_MIN} characters: a few unrelated words make a good password."
     if len(password) > PASSWORD_MAX:
         return f"Use at most {PASSWORD_MAX} characters."
-    hints = [part for part in (email, email.split("@")[0], name, *name.split()) if part]
-    result = zxcvbn(password, user_inputs=hints + ["belong", "forum", "charter"])
+    hints = [part.lower() for part in (email.split("@")[0], *name.split()) if len(part) >= 3]
+    if _mostly_made_of(password.lower(), hints):
+        return "Your password is built from your name or email. Try a few unrelated words together."
+    result = zxcvbn(password, user_inputs=[*hints, email, "belong", "forum", "charter"])
     if result["score"] < PASSWORD_MIN_SCORE:
         warning = result["feedback"].get("warning") or "This password is too easy to guess."
         return f"{warning.rstrip('.')}. Try a few unrelated words together."
     return None
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not a real password", method=method)
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _mostly_made_of(password: str, parts: list[str]) -> bool:
+    # zxcvbn matches only one of several personal words, so check them together here.
+    rest = password
+    for part in sorted(parts, key=len, reverse=True):
+        rest = rest.replace(part, "")
+    return len(rest) < len(password) and len([c for c in rest if c.isalnum()]) < 6
 
 
 def _check_new_password(password, member_email="", member_name=""):
@@ -78,7 +96,7 @@ def join(details: dict, accepted: dict[str, int]) -> Member:
             member = Member.create(
                 email=email,
                 name=details["name"].strip(),
-                password_hash=generate_password_hash(details["password"]),
+                password_hash=_hash(details["password"]),
                 organisation=_organisation_named(details.get("organisation", "")),
                 job_title=details.get("job_title", "").strip(),
                 region=details.get("region", "").strip(),
@@ -228,7 +246,8 @@ def authenticate(email: str, password: str) -> Member | None:
     email is unknown or the password wrong, so nobody learns which accounts exist."""
     member = Member.by_email(email)
     if member is None or not member.is_active:
-        check_password_hash(_DUMMY_HASH, password or "")
+        # Check something anyway, so an unknown address takes as long as a wrong password.
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password or "")
         return None
     if not check_password_hash(member.password_hash, password or ""):
         return None
@@ -305,7 +324,7 @@ def change_password(member: Member, current: str, new: str) -> None:
 
 
 def _set_password(member: Member, password: str) -> None:
-    member.password_hash = generate_password_hash(password)
+    member.password_hash = _hash(password)
     member.session_token = token_hex(16)
     member.save(only=[Member.password_hash, Member.session_token])
 
@@ -359,7 +378,7 @@ def create_account(email: str, name: str, role: str, password: str) -> Member:
             member = Member.create(
                 email=email,
                 name=name.strip(),
-                password_hash=generate_password_hash(password),
+                password_hash=_hash(password),
                 role=role,
                 status="active",
                 email_verified_at=utcnow(),

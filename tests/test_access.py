@@ -1,0 +1,129 @@
+"""Who gets what, route by route: a visitor, an applicant, a member, staff and an admin.
+
+Every route in the app must appear in ACCESS (a new route without an entry fails
+test_every_route_has_an_access_entry), so nobody adds a page without deciding who may see it.
+"""
+
+import pytest
+from helpers import PASSWORD
+
+from forum.models import Member
+
+VIEWERS = ("visitor", "applicant", "member", "staff", "admin")
+SIGN_IN = "/sign-in"
+
+# rule -> (method, concrete path, {viewer: expected status, or a redirect target starting with "/"})
+# "{pending}" is the id of a verified applicant waiting for review.
+ACCESS = {
+    "/": ("GET", "/", dict.fromkeys(VIEWERS, 200)),
+    "/<any('charter', 'code-of-conduct', 'terms'):document>": ("GET", "/terms", dict.fromkeys(VIEWERS, 200)),
+    "/join": ("GET", "/join", {"visitor": 200, "applicant": "/", "member": "/", "staff": "/", "admin": "/"}),
+    "/sign-in": (
+        "GET",
+        "/sign-in",
+        {"visitor": 200, "applicant": "/", "member": "/", "staff": "/", "admin": "/"},
+    ),
+    "/sign-out": (
+        "GET",
+        "/sign-out",
+        {"visitor": "/", "applicant": 200, "member": 200, "staff": 200, "admin": 200},
+    ),
+    "/reset": ("GET", "/reset", dict.fromkeys(VIEWERS, 200)),
+    "/reset/<token>": ("GET", "/reset/forged", dict.fromkeys(VIEWERS, 400)),
+    "/verify/<token>": ("GET", "/verify/forged", dict.fromkeys(VIEWERS, 400)),
+    "/account/email/<token>": ("GET", "/account/email/forged", dict.fromkeys(VIEWERS, 400)),
+    "/application": ("GET", "/application", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/application/resend": (
+        "POST",
+        "/application/resend",
+        {"visitor": SIGN_IN, "applicant": 403, "member": 403, "staff": 403, "admin": 403},
+    ),
+    "/accept": ("GET", "/accept", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], "/")}),
+    "/account": ("GET", "/account", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/account/name": ("POST", "/account/name", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)}),
+    "/account/email": ("POST", "/account/email", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)}),
+    "/account/password": (
+        "POST",
+        "/account/password",
+        {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)},
+    ),
+    "/moderation/": (
+        "GET",
+        "/moderation/",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": 403,
+            "staff": "/moderation/applications",
+            "admin": "/moderation/applications",
+        },
+    ),
+    "/moderation/applications": (
+        "GET",
+        "/moderation/applications",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
+    ),
+    "/moderation/applications/<int:member_id>/approve": (
+        "POST",
+        "/moderation/applications/{pending}/approve",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": 403,
+            "staff": "/moderation/applications",
+            "admin": "/moderation/applications",
+        },
+    ),
+    "/moderation/applications/<int:member_id>/decline": (
+        "POST",
+        "/moderation/applications/{pending}/decline",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 422, "admin": 422},
+    ),
+    "/admin/documents": (
+        "GET",
+        "/admin/documents",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+    "/admin/documents/<any(charter, 'code-of-conduct', terms):document>": (
+        "GET",
+        "/admin/documents/charter",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+}
+
+
+def test_every_route_has_an_access_entry(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert rules - set(ACCESS) == set(), "add these routes to ACCESS with what each viewer gets"
+    assert set(ACCESS) - rules == set(), "these ACCESS entries name routes that no longer exist"
+
+
+@pytest.fixture
+def viewers(app, make_member):
+    make_member("applicant@example.org", status="applicant")
+    make_member("member@example.org")
+    make_member("staff@example.org", role="staff")
+    make_member("admin@example.org", role="admin")
+    pending = make_member("pending@example.org", status="applicant")
+    return {"pending": pending.id}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("rule", list(ACCESS))
+def test_access(app, viewers, rule, viewer):
+    method, path, expected = ACCESS[rule]
+    client = app.test_client()
+    if viewer != "visitor":
+        signed_in = client.post("/sign-in", data={"email": f"{viewer}@example.org", "password": PASSWORD})
+        assert signed_in.status_code == 302
+    response = client.open(path.format(**viewers), method=method)
+    want = expected[viewer]
+    if isinstance(want, str):
+        assert response.status_code == 302, f"{viewer} {method} {path}: {response.status_code}"
+        assert response.headers["Location"].split("?")[0] == want
+    else:
+        assert response.status_code == want, f"{viewer} {method} {path}"
+    with app.app_context():
+        # Nothing a refused request asked for has happened.
+        if method == "POST" and "approve" in path and viewer not in ("staff", "admin"):
+            assert Member.get_by_id(viewers["pending"]).status == "applicant"
