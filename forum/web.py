@@ -87,6 +87,7 @@ def add_response_headers(response):
             response.cache_control.public = True
             response.cache_control.max_age = ONE_YEAR
             response.cache_control.immutable = True
+            response.cache_control.no_cache = None
     elif response.mimetype == "text/html":
         # The same URL answers a page or an htmx fragment: caches must keep them apart.
         response.vary.add("HX-Request")

@@ -61,6 +61,7 @@ def test_versioned_assets_are_cached_for_a_year(client):
     assert response.headers["Content-Type"].startswith("text/javascript")
     cache = response.headers["Cache-Control"]
     assert "max-age=31536000" in cache and "immutable" in cache and "public" in cache
+    assert "no-cache" not in cache
     assert len(response.data) == 52182  # htmx.org@2.0.11 dist/htmx.min.js, unmodified
     response.close()
 

@@ -4,6 +4,9 @@
 (function () {
   "use strict";
 
+  // htmx fires HX-Trigger events before it swaps, so focus waits until the new content settles.
+  var pendingFocus = null;
+
   function announce(detail) {
     var region = document.getElementById("messages");
     if (detail.message && region) {
@@ -12,7 +15,12 @@
       p.textContent = detail.message;
       region.replaceChildren(p);
     }
-    var target = detail.focus && document.querySelector(detail.focus);
+    pendingFocus = detail.focus || null;
+  }
+
+  function moveFocus() {
+    var target = pendingFocus && document.querySelector(pendingFocus);
+    pendingFocus = null;
     if (target) {
       if (!target.hasAttribute("tabindex") && !target.matches("a, button, input, select, textarea")) {
         target.setAttribute("tabindex", "-1");
@@ -22,6 +30,7 @@
   }
 
   document.addEventListener("forum:announce", function (event) { announce(event.detail || {}); });
+  document.addEventListener("htmx:afterSettle", moveFocus);
 
   // An error shown in place (see errors/_error.html) takes focus so it is read at once.
   document.addEventListener("htmx:afterSwap", function (event) {
