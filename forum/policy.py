@@ -34,6 +34,39 @@ def is_applicant(member) -> bool:
     return _signed_in(member) and member.status == "applicant"
 
 
+def may_read_category(member, category) -> bool:
+    return category.read_access == "public" or is_active_member(member)
+
+
+def may_start_thread(member, category) -> bool:
+    if not is_active_member(member) or not may_read_category(member, category):
+        return False
+    return category.post_access == "members" or is_staff(member)
+
+
+def may_read_thread(member, thread) -> bool:
+    """The thread's category is readable, and the thread is not removed (staff still see it)."""
+    if not may_read_category(member, thread.category):
+        return False
+    return thread.status != "removed" or is_staff(member)
+
+
+def may_reply(member, thread) -> bool:
+    # A locked thread takes no replies from anyone, staff included: unlock it first.
+    return is_active_member(member) and may_read_thread(member, thread) and not thread.locked and (
+        thread.status == "visible"
+    )
+
+
+def is_author(member, post) -> bool:
+    return _signed_in(member) and post.author_id == member.id
+
+
+def may_see_post_body(member, post) -> bool:
+    """Withdrawn, hidden and removed posts show a placeholder; staff see what was there."""
+    return post.status == "visible" or is_staff(member)
+
+
 RULES = {
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_active_member(m),
@@ -44,6 +77,18 @@ RULES = {
     "review_applications": lambda m, t: is_staff(m),
     "moderate": lambda m, t: is_staff(m),
     "publish_documents": lambda m, t: is_admin(m),
+    "manage_categories": lambda m, t: is_admin(m),
+    # Threads and posts: the target is the category, thread or post acted on.
+    "read_category": may_read_category,
+    "start_thread": may_start_thread,
+    "read_thread": may_read_thread,
+    "reply": may_reply,
+    "see_post_body": may_see_post_body,
+    "edit_post": lambda m, p: is_active_member(m) and is_author(m, p) and p.status == "visible",
+    "withdraw_post": lambda m, p: is_active_member(m) and is_author(m, p) and p.status in ("visible", "hidden"),
+    "quote_post": lambda m, p: may_see_post_body(m, p) and p.status == "visible",
+    "read_post_history": lambda m, p: is_active_member(m) and (p.status == "visible" or is_staff(m)),
+    "manage_thread": lambda m, t: is_staff(m),
     "manage_roles": lambda m, t: is_admin(m),
 }
 

@@ -91,7 +91,7 @@ def require_current_acceptance():
 @limiter.limit(JOIN_PER_ADDRESS, methods=["POST"])
 def join():
     if current_user.is_authenticated:
-        return redirect(url_for("pages.home"))
+        return redirect(url_for("threads.index"))
     form = JoinForm()
     current = {doc: DocumentVersion.current(doc) for doc in DOCUMENTS}
     if request.method == "GET":
@@ -150,7 +150,7 @@ def verify_email(token):
         ), 400
     flash("Thank you: your email address is confirmed.", "success")
     if current_user.is_authenticated and current_user.id == member.id:
-        return redirect(url_for("auth.application") if member.status != "active" else url_for("pages.home"))
+        return redirect(url_for("auth.application") if member.status != "active" else url_for("threads.index"))
     return redirect(url_for("auth.sign_in"))
 
 
@@ -167,7 +167,7 @@ def _start_session(member, remember: bool) -> None:
 @limiter.limit(SIGN_IN_PER_ADDRESS, methods=["POST"])
 @limiter.limit(SIGN_IN_PER_ACCOUNT, methods=["POST"], key_func=submitted_email, deduct_when=failed)
 def sign_in():
-    next_url = safe_next(request.args.get("next"), url_for("pages.home"))
+    next_url = safe_next(request.args.get("next"), url_for("threads.index"))
     if current_user.is_authenticated:
         return redirect(next_url)
     form = SignInForm()
@@ -190,9 +190,9 @@ def sign_out():
         logout_user()
         session.clear()
         flash("You are signed out.", "success")
-        return redirect(url_for("pages.home"))
+        return redirect(url_for("threads.index"))
     if not current_user.is_authenticated:
-        return redirect(url_for("pages.home"))
+        return redirect(url_for("threads.index"))
     return render_template("auth/sign_out.html", form=form)
 
 
@@ -242,7 +242,7 @@ def reset_password(token):
 @bp.route("/accept", methods=["GET", "POST"])
 @login_required
 def accept():
-    next_url = safe_next(request.args.get("next"), url_for("pages.home"))
+    next_url = safe_next(request.args.get("next"), url_for("threads.index"))
     pending = membership.documents_to_accept(current_user)
     if not pending:
         return redirect(next_url)

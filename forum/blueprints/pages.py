@@ -1,4 +1,4 @@
-"""Public pages: the home page, and the Charter, Code of Conduct and Website Terms."""
+"""Public pages: the Charter, Code of Conduct and Website Terms."""
 
 from flask import Blueprint, render_template
 
@@ -6,11 +6,6 @@ from ..errors import NotFound
 from ..models import DOCUMENTS, DocumentVersion
 
 bp = Blueprint("pages", __name__)
-
-
-@bp.get("/")
-def home():
-    return render_template("pages/home.html")
 
 
 @bp.get("/<any(" + ", ".join(f"'{slug}'" for slug in DOCUMENTS) + "):document>")

@@ -12,8 +12,32 @@ from .members import (
     normalise_email,
 )
 from .outbox import OutboxMessage
+from .threads import (
+    POST_ACCESS,
+    POST_STATUSES,
+    POSTS_PER_PAGE,
+    READ_ACCESS,
+    SHARING,
+    THREADS_PER_PAGE,
+    Category,
+    Post,
+    PostRevision,
+    ReadState,
+    Thread,
+)
 
 __all__ = [
+    "POST_ACCESS",
+    "POST_STATUSES",
+    "POSTS_PER_PAGE",
+    "READ_ACCESS",
+    "SHARING",
+    "THREADS_PER_PAGE",
+    "Category",
+    "Post",
+    "PostRevision",
+    "ReadState",
+    "Thread",
     "ROLES",
     "STATUSES",
     "Acceptance",

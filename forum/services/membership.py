@@ -219,7 +219,7 @@ def approve(staff, member_id: int) -> Member:
             "Welcome: your membership is approved",
             "application-approved",
             member=member,
-            link=url_for("pages.home", _external=True),
+            link=url_for("threads.index", _external=True),
         )
     return member
 

@@ -1,0 +1,208 @@
+"""Categories, threads, posts, their revisions, and each member's reading position.
+
+List pages read through the named queries here so that each costs a fixed number of queries,
+whatever its length: pages of threads go by keyset (last activity, id), never OFFSET; pages of
+posts go by each post's number within its thread, which is dense because posts are never deleted.
+"""
+
+from peewee import (
+    JOIN,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from .base import BaseModel, utcnow
+from .members import Member, Organisation
+
+READ_ACCESS = ("public", "members")
+POST_ACCESS = ("members", "staff")
+# The author's terms for their ideas and project details (Charter: treat them as they specify).
+SHARING = {
+    "credit": "Share with credit",
+    "members": "Members only: don't share outside the network",
+    "ask": "Ask me first",
+}
+# visible; withdrawn by its author; hidden (reports or staff, reversible); removed by staff.
+POST_STATUSES = ("visible", "withdrawn", "hidden", "removed")
+POSTS_PER_PAGE = 20
+THREADS_PER_PAGE = 30
+
+
+class Category(BaseModel):
+    name = CharField(max_length=80)
+    slug = CharField(max_length=80, unique=True)
+    description = TextField(default="")
+    position = IntegerField(default=0)
+    read_access = CharField(max_length=10, default="public")
+    post_access = CharField(max_length=10, default="members")
+    thread_count = IntegerField(default=0)
+    post_count = IntegerField(default=0)
+    last_post_at = DateTimeField(null=True)
+    # The thread with the latest activity, copied here so the home page needs no join.
+    last_thread_id = IntegerField(null=True)
+    last_thread_title = CharField(max_length=150, default="")
+    created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def listed(cls):
+        return cls.select().order_by(cls.position, cls.name)
+
+
+class Thread(BaseModel):
+    category = ForeignKeyField(Category, backref="threads", on_delete="CASCADE")
+    author = ForeignKeyField(Member, backref="threads", on_delete="CASCADE")
+    title = CharField(max_length=150)
+    sharing = CharField(max_length=10, default="credit")
+    pinned = BooleanField(default=False)
+    locked = BooleanField(default=False)
+    status = CharField(max_length=10, default="visible")
+    post_count = IntegerField(default=0)
+    last_post_at = DateTimeField(default=utcnow)
+    last_author = ForeignKeyField(Member, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            # The category page: pinned first, then newest activity, keyset on (last_post_at, id).
+            (("category", "pinned", "last_post_at", "id"), False),
+            (("author", "created_at"), False),
+        )
+
+    @property
+    def reply_count(self) -> int:
+        return max(self.post_count - 1, 0)
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.post_count // POSTS_PER_PAGE))
+
+    @staticmethod
+    def page_of(number: int) -> int:
+        return max(1, -(-number // POSTS_PER_PAGE))
+
+    @classmethod
+    def with_category(cls, thread_id: int):
+        return (
+            cls.select(cls, Category)
+            .join(Category)
+            .where(cls.id == thread_id)
+            .first()
+        )
+
+    @classmethod
+    def page_for(cls, category, cursor=None, limit=THREADS_PER_PAGE):
+        """One page of a category's threads with their authors and last posters, in one query.
+        `cursor` is (last_post_at, id) of the last thread on the previous page; the first page
+        also carries the pinned threads, at the top."""
+        LastAuthor = Member.alias()
+        query = (
+            cls.select(cls, Member, LastAuthor)
+            .join(Member, on=(cls.author == Member.id))
+            .switch(cls)
+            .join(LastAuthor, JOIN.LEFT_OUTER, on=(cls.last_author == LastAuthor.id), attr="last_author")
+            .where((cls.category == category) & (cls.status != "removed"))
+        )
+        if cursor is None:
+            query = query.order_by(cls.pinned.desc(), cls.last_post_at.desc(), cls.id.desc())
+        else:
+            at, thread_id = cursor
+            query = query.where(
+                (cls.pinned == False)  # noqa: E712 (peewee builds SQL from ==)
+                & ((cls.last_post_at < at) | ((cls.last_post_at == at) & (cls.id < thread_id)))
+            ).order_by(cls.last_post_at.desc(), cls.id.desc())
+        return list(query.limit(limit + 1))
+
+
+class Post(BaseModel):
+    thread = ForeignKeyField(Thread, backref="posts", on_delete="CASCADE")
+    author = ForeignKeyField(Member, backref="posts", on_delete="CASCADE")
+    # 1 for the opening post; dense, so page N is numbers (N-1)*20+1 .. N*20.
+    number = IntegerField()
+    body_md = TextField()
+    # Rendered once when written or edited; pages show this.
+    body_html = TextField()
+    # The post's own sharing terms, when they differ from its thread's.
+    sharing = CharField(max_length=10, null=True)
+    # Charter: conflicts of interest managed openly; shown beside the post.
+    interest = CharField(max_length=300, default="")
+    status = CharField(max_length=10, default="visible")
+    status_reason = TextField(default="")
+    # Bumped by every edit: an edit made from an older revision is refused, not overwritten.
+    revision = IntegerField(default=1)
+    edited_at = DateTimeField(null=True)
+    # A random value carried by the form, so pressing Post twice creates one post.
+    submission = CharField(max_length=40, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("thread", "number"), True),
+            (("author", "submission"), True),
+            (("author", "created_at"), False),
+        )
+
+    @classmethod
+    def page_of_thread(cls, thread, page: int):
+        """One page of posts with their authors and organisations, in one query."""
+        first = (page - 1) * POSTS_PER_PAGE + 1
+        return list(
+            cls.select(cls, Member, Organisation)
+            .join(Member, on=(cls.author == Member.id))
+            .join(Organisation, JOIN.LEFT_OUTER)
+            .where((cls.thread == thread) & cls.number.between(first, first + POSTS_PER_PAGE - 1))
+            .order_by(cls.number)
+        )
+
+    @classmethod
+    def with_thread(cls, post_id: int):
+        """A post with its thread, category and author, for the pages that act on one post."""
+        return (
+            cls.select(cls, Thread, Category, Member)
+            .join(Thread)
+            .join(Category)
+            .switch(cls)
+            .join(Member, on=(cls.author == Member.id))
+            .where(cls.id == post_id)
+            .first()
+        )
+
+
+class PostRevision(BaseModel):
+    """What a post said before an edit."""
+
+    post = ForeignKeyField(Post, backref="revisions", on_delete="CASCADE")
+    revision = IntegerField()
+    body_md = TextField()
+    body_html = TextField()
+    interest = CharField(max_length=300, default="")
+    created_at = DateTimeField()
+    replaced_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("post", "revision"), True),)
+
+
+class ReadState(BaseModel):
+    """How far a member has read a thread: the number of the last post they were shown."""
+
+    member = ForeignKeyField(Member, on_delete="CASCADE")
+    thread = ForeignKeyField(Thread, on_delete="CASCADE")
+    last_read = IntegerField(default=0)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("member", "thread"), True),)
+
+    @classmethod
+    def for_threads(cls, member, thread_ids) -> dict[int, int]:
+        """thread id -> last post read, for the threads on one page, in one query."""
+        if not thread_ids or not getattr(member, "is_authenticated", False):
+            return {}
+        rows = cls.select(cls.thread, cls.last_read).where(
+            (cls.member == member) & cls.thread.in_(list(thread_ids))
+        )
+        return {row.thread_id: row.last_read for row in rows}
