@@ -78,7 +78,7 @@ def test_join_verify_approve_sign_in_accept(page, app, smtp_server, make_member,
     if js:  # swapped in place, announced, and focus moved to the changed row
         expect(page).to_have_url(re.compile("/moderation/applications$"))
         expect(page.locator("#messages")).to_contain_text("Amina Yusuf is now a member")
-        assert page.evaluate("document.activeElement.id").startswith("application-")
+        expect(page.locator("li.application")).to_be_focused()
     assert "approved" in deliver(app, smtp_server)["Subject"].lower()
     sign_out(page)
 
