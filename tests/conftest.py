@@ -210,3 +210,28 @@ def outbox(app):
             return list(OutboxMessage.select().order_by(OutboxMessage.id))
 
     return read
+
+
+@pytest.fixture
+def count_queries(monkeypatch):
+    """with count_queries() as queries: ...; then len(queries) is how many SQL statements ran
+    (and `queries` lists them), to prove a page costs the same whatever its length."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements = []
+        database = db.obj
+        original = database.execute_sql
+
+        def execute_sql(sql, params=None, *args, **kwargs):
+            statements.append(sql)
+            return original(sql, params, *args, **kwargs)
+
+        monkeypatch.setattr(database, "execute_sql", execute_sql)
+        try:
+            yield statements
+        finally:
+            monkeypatch.setattr(database, "execute_sql", original)
+
+    return counting
