@@ -34,6 +34,12 @@ def load(app, overrides=None):
         WTF_CSRF_SSL_STRICT=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Posting: the longest message, and how long a member waits between posts (seconds);
+        # members in their first days wait longer, a brake on spam that costs real members little.
+        MAX_POST_LENGTH=20_000,
+        POST_INTERVAL=2,
+        NEW_MEMBER_POST_INTERVAL=10,
+        NEW_MEMBER_DAYS=7,
         # werkzeug's scrypt; the tests use a cheap method so that hundreds of accounts stay fast.
         PASSWORD_HASH_METHOD="scrypt",
         # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.

@@ -1,7 +1,17 @@
 """flask-wtf forms: what each form accepts, with messages written for the person filling it in."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .services.membership import password_problem
@@ -167,3 +177,72 @@ class PublishDocumentForm(FlaskForm):
         validators=[Optional(), Length(max=300)],
         description="Shown to members when they are asked to accept the new version.",
     )
+
+
+# -- threads and posts -------------------------------------------------------------------------
+
+SHARING_CHOICES = [
+    SelectChoice("credit", "Share with credit"),
+    SelectChoice("members", "Members only: don't share outside the network"),
+    SelectChoice("ask", "Ask me first"),
+]
+
+
+def _message_field(label="Message"):
+    # The length limit is configurable, so the domain function checks it and says so.
+    return TextAreaField(
+        label,
+        validators=[InputRequired("Write a message before posting.")],
+        description="Markdown works: **bold**, _italic_, [links](https://example.org), lists, > quotes. "
+        "Mention a member with @Name or @[Full Name].",
+    )
+
+
+def _interest_field():
+    return StringField(
+        "Declared interest (optional)",
+        validators=[Optional(), Length(max=300, message="Use at most 300 characters.")],
+        description="If you have a stake in what you write about, say so: it is shown with the post.",
+    )
+
+
+class ThreadForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[
+            InputRequired("Give the thread a title."),
+            Length(min=3, max=150, message="A title needs between 3 and 150 characters."),
+        ],
+    )
+    message = _message_field()
+    sharing = RadioField(
+        "Sharing terms",
+        choices=SHARING_CHOICES,
+        default="credit",
+        description="How others may use the ideas and project details you share here.",
+    )
+    interest = _interest_field()
+    # A random value per form, so pressing Post twice creates one thread.
+    submission = HiddenField()
+
+
+class ReplyForm(FlaskForm):
+    message = _message_field()
+    sharing = SelectField(
+        "Sharing terms for this post",
+        choices=[SelectChoice("", "Same as the thread"), *SHARING_CHOICES],
+        default="",
+    )
+    interest = _interest_field()
+    submission = HiddenField()
+
+
+class EditPostForm(FlaskForm):
+    message = _message_field()
+    interest = _interest_field()
+    # The revision the member started from: a save from an older one is refused.
+    revision = HiddenField()
+
+
+class MoveThreadForm(FlaskForm):
+    category = SelectField("Move to category", coerce=int)

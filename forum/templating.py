@@ -13,4 +13,6 @@ def control_attrs(described: list[str], errors, extra: dict) -> dict:
 
 
 def init_app(app):
-    app.jinja_env.globals["control_attrs"] = control_attrs
+    from .models import SHARING
+
+    app.jinja_env.globals.update(control_attrs=control_attrs, sharing_labels=SHARING)

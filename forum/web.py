@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, make_response, render_template, request, url_for
+from flask import current_app, has_request_context, make_response, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 
 HTMX_VERSION = "2.0.11"
@@ -47,6 +47,13 @@ def announce(body, message: str, focus: str | None = None, kind: str = "success"
         {"forum:announce": {"message": message, "focus": focus, "kind": kind}}
     )
     return response
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A path on this site, also outside a request (the CLI, seeding data, tests)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def add_form_error(form, error) -> None:

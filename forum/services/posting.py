@@ -1,0 +1,284 @@
+"""Starting threads, replying, editing and withdrawing posts, and staff actions on threads."""
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from peewee import Case, IntegrityError, fn
+
+from .. import policy
+from ..db import db
+from ..errors import Conflict, Invalid, NotAllowed
+from ..models import SHARING, Category, Member, Post, PostRevision, ReadState, Thread, utcnow
+from ..text import render_markdown
+from ..web import path_for
+
+
+class PostingTooFast(Invalid):
+    """Sent again too soon after the last post; the member's text is kept for them to resend."""
+
+    status = 429
+
+
+# @[Full Name] for names with spaces, or @Name for a one-word name.
+MENTION = re.compile(r"(?<![\w@\[])@(?:\[([^\]\n]{1,80})\]|([^\W_][\w.-]{0,79}))")
+# Code spans and fenced blocks are left as written: a mention there is an example, not a call.
+CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+
+
+# -- validation --------------------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not 3 <= len(title) <= 150:
+        raise Invalid("A title needs between 3 and 150 characters.", field="title")
+    return title
+
+
+def _clean_message(message: str) -> str:
+    message = (message or "").replace("\r\n", "\n").strip("\n")
+    limit = current_app.config["MAX_POST_LENGTH"]
+    if not message.strip():
+        raise Invalid("Write a message before posting.", field="message")
+    if len(message) > limit:
+        raise Invalid(
+            f"Messages can be up to {limit:,} characters; this one has {len(message):,}.", field="message"
+        )
+    return message
+
+
+def _clean_sharing(sharing: str | None, *, allow_inherit: bool) -> str | None:
+    if not sharing and allow_inherit:
+        return None
+    if sharing not in SHARING:
+        raise Invalid("Choose one of the sharing terms.", field="sharing")
+    return sharing
+
+
+def _check_pace(member) -> None:
+    """New members wait longer between posts: a brake on spam that costs real members little."""
+    config = current_app.config
+    joined = member.reviewed_at or member.created_at
+    is_new = joined is None or utcnow() - joined < timedelta(days=config["NEW_MEMBER_DAYS"])
+    interval = config["NEW_MEMBER_POST_INTERVAL" if is_new else "POST_INTERVAL"]
+    last = Post.select(fn.MAX(Post.created_at)).where(Post.author == member).scalar()
+    if last is not None:
+        wait = interval - (utcnow() - last).total_seconds()
+        if wait > 0:
+            raise PostingTooFast(
+                f"You are posting quickly: please wait {int(wait) + 1} seconds, then send it again. "
+                "Your message is kept below.",
+                field="message",
+            )
+
+
+def _existing_submission(member, submission: str | None):
+    """The post this same form already made, if it was sent twice."""
+    if not submission:
+        return None
+    return Post.get_or_none((Post.author == member) & (Post.submission == submission))
+
+
+# -- mentions and quotes -----------------------------------------------------------------------
+
+
+def link_mentions(message: str) -> str:
+    """@names of members become links to their profiles, in the stored Markdown's rendering."""
+    pieces = CODE.split(message)
+    names = {
+        (m.group(1) or m.group(2)).strip().lower()
+        for piece in pieces[::2]
+        for m in MENTION.finditer(piece)
+    }
+    if not names:
+        return message
+    members = {
+        member.name.lower(): member
+        for member in Member.select(Member.id, Member.name).where(
+            fn.LOWER(Member.name).in_(list(names)) & (Member.status == "active")
+        )
+    }
+
+    def link(match):
+        member = members.get((match.group(1) or match.group(2)).strip().lower())
+        if member is None:
+            return match.group(0)
+        name = member.name.replace("[", "").replace("]", "")
+        return f"[@{name}]({path_for('directory.profile', member_id=member.id)})"
+
+    return "".join(MENTION.sub(link, piece) if i % 2 == 0 else piece for i, piece in enumerate(pieces))
+
+
+def quote_markdown(post, thread) -> str:
+    """Markdown quoting a post, crediting its author, linking back, and naming its terms."""
+    terms = SHARING[post.sharing or thread.sharing]
+    link = path_for("threads.post", post_id=post.id)
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body_md.splitlines())
+    return f"> **[{post.author.name} wrote]({link})** ({terms}):\n>\n{quoted}\n\n"
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def _new_post(thread, member, number: int, data: dict, *, sharing) -> Post:
+    message = data["message"]
+    return Post.create(
+        thread=thread,
+        author=member,
+        number=number,
+        body_md=message,
+        body_html=render_markdown(link_mentions(message)),
+        sharing=sharing,
+        interest=(data.get("interest") or "").strip()[:300],
+        submission=data.get("submission") or None,
+    )
+
+
+def start_thread(member, category, data: dict) -> Post:
+    """A new thread and its opening post; returns the post."""
+    policy.require(member, "start_thread", category, "Only staff can start threads here.")
+    title = _clean_title(data.get("title"))
+    data = {**data, "message": _clean_message(data.get("message"))}
+    sharing = _clean_sharing(data.get("sharing") or "credit", allow_inherit=False)
+    try:
+        with db.atomic():
+            existing = _existing_submission(member, data.get("submission"))
+            if existing:
+                return existing
+            _check_pace(member)
+            now = utcnow()
+            thread = Thread.create(
+                category=category, author=member, title=title, sharing=sharing,
+                post_count=1, last_post_at=now, last_author=member,
+            )
+            post = _new_post(thread, member, 1, data, sharing=None)
+            Category.update(
+                thread_count=Category.thread_count + 1,
+                post_count=Category.post_count + 1,
+                last_post_at=now,
+                last_thread_id=thread.id,
+                last_thread_title=title,
+            ).where(Category.id == category.id).execute()
+            mark_read(member, thread, 1, None)
+    except IntegrityError:
+        # The same form sent twice at once: the unique submission key let one through.
+        return _existing_submission(member, data.get("submission"))
+    return post
+
+
+def reply(member, thread, data: dict) -> Post:
+    """A reply at the end of a thread; returns it."""
+    if thread.locked:
+        raise NotAllowed("This thread is locked: nobody can reply to it.")
+    policy.require(member, "reply", thread, "You can't reply to this thread.")
+    data = {**data, "message": _clean_message(data.get("message"))}
+    sharing = _clean_sharing(data.get("sharing"), allow_inherit=True)
+    try:
+        with db.atomic():
+            existing = _existing_submission(member, data.get("submission"))
+            if existing:
+                return existing
+            _check_pace(member)
+            now = utcnow()
+            # The update takes the thread's row lock, so concurrent replies get numbers in turn.
+            Thread.update(
+                post_count=Thread.post_count + 1, last_post_at=now, last_author=member
+            ).where(Thread.id == thread.id).execute()
+            number = Thread.select(Thread.post_count).where(Thread.id == thread.id).scalar()
+            post = _new_post(thread, member, number, data, sharing=sharing)
+            Category.update(
+                post_count=Category.post_count + 1,
+                last_post_at=now,
+                last_thread_id=thread.id,
+                last_thread_title=thread.title,
+            ).where(Category.id == thread.category_id).execute()
+            # Writing at the end of a thread means having read it to there.
+            mark_read(member, thread, number, None)
+    except IntegrityError:
+        return _existing_submission(member, data.get("submission"))
+    thread.post_count = number
+    return post
+
+
+def edit_post(member, post, data: dict, revision: int) -> Post:
+    """Save an edit, keeping what the post said before. An edit made from an older revision
+    than the current one is refused, so nobody's words are overwritten unseen."""
+    policy.require(member, "edit_post", post, "Only the author can edit this post.")
+    message = _clean_message(data.get("message"))
+    interest = (data.get("interest") or "").strip()[:300]
+    with db.atomic():
+        PostRevision.create(
+            post=post, revision=post.revision, body_md=post.body_md, body_html=post.body_html,
+            interest=post.interest, created_at=post.edited_at or post.created_at,
+        )
+        changed = (
+            Post.update(
+                body_md=message,
+                body_html=render_markdown(link_mentions(message)),
+                interest=interest,
+                revision=Post.revision + 1,
+                edited_at=utcnow(),
+            )
+            .where((Post.id == post.id) & (Post.revision == revision))
+            .execute()
+        )
+        if not changed:
+            raise Conflict(
+                "This post was changed elsewhere since you opened it. The latest version is shown; "
+                "your text is kept in the box.",
+                field="message",
+            )
+    return Post.with_thread(post.id)
+
+
+def withdraw_post(member, post) -> Post:
+    """The author takes their post down: others see that it was withdrawn; staff keep it."""
+    policy.require(member, "withdraw_post", post, "Only the author can withdraw this post.")
+    Post.update(status="withdrawn").where(Post.id == post.id).execute()
+    post.status = "withdrawn"
+    return post
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def mark_read(member, thread, number: int, previous: int | None) -> None:
+    """Move the member's reading position forward to `number` (never back)."""
+    if previous is not None and previous >= number:
+        return
+    now = utcnow()
+    ReadState.insert(member=member, thread=thread, last_read=number, updated_at=now).on_conflict(
+        conflict_target=[ReadState.member, ReadState.thread],
+        update={
+            ReadState.last_read: Case(None, [(ReadState.last_read < number, number)], ReadState.last_read),
+            ReadState.updated_at: now,
+        },
+    ).execute()
+
+
+# -- staff -------------------------------------------------------------------------------------
+
+
+def set_locked(staff, thread, locked: bool) -> None:
+    policy.require(staff, "manage_thread", thread)
+    Thread.update(locked=locked).where(Thread.id == thread.id).execute()
+
+
+def set_pinned(staff, thread, pinned: bool) -> None:
+    policy.require(staff, "manage_thread", thread)
+    Thread.update(pinned=pinned).where(Thread.id == thread.id).execute()
+
+
+def move_thread(staff, thread, category) -> None:
+    """Move a thread, carrying its counts from one category to the other."""
+    policy.require(staff, "manage_thread", thread)
+    if category.id == thread.category_id:
+        return
+    with db.atomic():
+        Thread.update(category=category).where(Thread.id == thread.id).execute()
+        for target, sign in ((thread.category_id, -1), (category.id, 1)):
+            Category.update(
+                thread_count=Category.thread_count + sign,
+                post_count=Category.post_count + sign * thread.post_count,
+            ).where(Category.id == target).execute()
