@@ -11,8 +11,8 @@ from . import db as database
 from . import mail
 from .config import ConfigError
 from .errors import DomainError
-from .models import DOCUMENTS, ROLES, STATUSES, Member
-from .services import documents, membership
+from .models import DOCUMENTS, POST_ACCESS, READ_ACCESS, ROLES, STATUSES, Category, Member
+from .services import categories, documents, membership
 
 db_cli = AppGroup("db", help="The database: migrations.")
 
@@ -125,6 +125,46 @@ def publish_document(document, source, summary):
     click.echo(f"Published {published.title} version {published.version}.")
 
 
+categories_cli = AppGroup("categories", help="Forum categories: create them, list them.")
+
+
+@categories_cli.command("create")
+@click.argument("name")
+@click.option("--description", default="", help="One or two sentences shown on the forum's home page.")
+@click.option(
+    "--read",
+    "read_access",
+    type=click.Choice(READ_ACCESS),
+    default="public",
+    show_default=True,
+    help="Who can read it: everyone, or members only (hidden from visitors).",
+)
+@click.option(
+    "--post",
+    "post_access",
+    type=click.Choice(POST_ACCESS),
+    default="members",
+    show_default=True,
+    help="Who can start threads: any member, or staff only (announcements).",
+)
+def create_category(name, description, read_access, post_access):
+    """A category, last on the home page; its address /c/SLUG comes from NAME."""
+    try:
+        category = categories.create_category(name, description, read_access, post_access)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created category {category.name} at /c/{category.slug}.")
+
+
+@categories_cli.command("list")
+def list_categories():
+    """Every category in the home page's order: id, slug, position, read, post, threads, name."""
+    for c in Category.listed():
+        click.echo(
+            f"{c.id}\t{c.slug}\t{c.position}\t{c.read_access}\t{c.post_access}\t{c.thread_count}\t{c.name}"
+        )
+
+
 def init_app(app):
-    for group in (db_cli, mail_cli, users_cli, documents_cli):
+    for group in (db_cli, mail_cli, users_cli, documents_cli, categories_cli):
         app.cli.add_command(group)

@@ -7,7 +7,7 @@ test_every_route_has_an_access_entry), so nobody adds a page without deciding wh
 import pytest
 from helpers import PASSWORD
 
-from forum.models import Member
+from forum.models import Category, Member
 
 VIEWERS = ("visitor", "applicant", "member", "staff", "admin")
 SIGN_IN = "/sign-in"
@@ -89,6 +89,23 @@ ACCESS = {
         "/admin/documents/charter",
         {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
     ),
+    # The forum's categories. "{category}" is the id of the public category "general".
+    "/c/<slug>": ("GET", "/c/general", dict.fromkeys(VIEWERS, 200)),
+    "/unread": (
+        "GET",
+        "/unread",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 200, "staff": 200, "admin": 200},
+    ),
+    "/admin/categories": (
+        "GET",
+        "/admin/categories",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+    "/admin/categories/<int:category_id>": (
+        "GET",
+        "/admin/categories/{category}",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
 }
 
 
@@ -105,7 +122,9 @@ def viewers(app, make_member):
     make_member("staff@example.org", role="staff")
     make_member("admin@example.org", role="admin")
     pending = make_member("pending@example.org", status="applicant")
-    return {"pending": pending.id}
+    with app.app_context():
+        category = Category.create(name="General", slug="general")
+    return {"pending": pending.id, "category": category.id}
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

@@ -1,10 +1,95 @@
 """The home page, category pages, the unread list, and admin of categories."""
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from ...errors import DomainError
+from ...forms_categories import CategoryForm
+from ...models import Category
+from ...policy import requires
+from ...services import categories
+from ...web import add_form_error, announce
 from . import bp
 
 
 @bp.get("/")
 def index():
-    return render_template("threads/index.html")
+    return render_template("threads/index.html", categories=categories.readable_categories(current_user))
+
+
+def _threads(page: str, listing, next_url: str | None, **context):
+    """A page of threads in full, or for "More threads" (htmx) the next rows alone: they replace
+    the link's row, and focus moves to the first new thread so a keyboard user carries on there."""
+    context.update(listing=listing, next_url=next_url)
+    if request.htmx and not request.htmx.history_restore_request:
+        body = render_template("threads/_thread_list.html", **context)
+        if not listing.threads:
+            return announce(body, "No more threads.")
+        count = len(listing.threads)
+        message = f"{count} more thread{'s' if count != 1 else ''} shown."
+        return announce(body, message, focus=f"#thread-{listing.threads[0].id} a")
+    return render_template(page, **context)
+
+
+@bp.get("/c/<slug>")
+def category(slug):
+    category = categories.readable_category(current_user, slug)
+    listing = categories.category_threads(current_user, category, request.args.get("before"))
+    next_url = None
+    if listing.next_cursor:
+        next_url = url_for("threads.category", slug=slug, before=str(listing.next_cursor))
+    return _threads("threads/category.html", listing, next_url, category=category, show_category=False)
+
+
+@bp.get("/unread")
+@requires("read_members_area")
+def unread():
+    listing = categories.unread_threads(current_user, request.args.get("before"))
+    next_url = url_for("threads.unread", before=str(listing.next_cursor)) if listing.next_cursor else None
+    return _threads("threads/unread.html", listing, next_url, show_category=True)
+
+
+# -- admin ---------------------------------------------------------------------------------------
+
+
+def _admin_page(form, editing=None, status=200):
+    return render_template(
+        "admin/categories.html", categories=list(Category.listed()), form=form, editing=editing
+    ), status
+
+
+@bp.route("/admin/categories", methods=["GET", "POST"])
+@requires("manage_categories")
+def admin_categories():
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            created = categories.create_category(
+                form.name.data,
+                form.description.data,
+                form.read_access.data,
+                form.post_access.data,
+                form.position.data,
+            )
+        except DomainError as error:
+            add_form_error(form, error)
+        else:
+            flash(f"The category {created.name} is created, at /c/{created.slug}.", "success")
+            return redirect(url_for("threads.admin_categories"))
+    return _admin_page(form, status=422 if form.errors else 200)
+
+
+@bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
+@requires("manage_categories")
+def admin_category(category_id):
+    editing = categories.category_by_id(category_id)
+    form = CategoryForm(obj=editing)
+    if form.validate_on_submit():
+        try:
+            changed = categories.update_category(category_id, form.data)
+        except DomainError as error:
+            add_form_error(form, error)
+        else:
+            flash(f"The category {changed.name} is saved.", "success")
+            return redirect(url_for("threads.admin_categories"))
+    return _admin_page(form, editing=editing, status=422 if form.errors else 200)
