@@ -38,8 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
 
-    from .blueprints import admin, auth, moderation, pages, threads
+    from .blueprints import admin, auth, directory, moderation, pages, threads
 
-    for blueprint in (threads.bp, pages.bp, auth.bp, moderation.bp, admin.bp):
+    for blueprint in (threads.bp, pages.bp, auth.bp, moderation.bp, admin.bp, directory.bp):
         app.register_blueprint(blueprint)
     return app

@@ -90,7 +90,56 @@ RULES = {
     "read_post_history": lambda m, p: is_active_member(m) and (p.status == "visible" or is_staff(m)),
     "manage_thread": lambda m, t: is_staff(m),
     "manage_roles": lambda m, t: is_admin(m),
+    # The Directory of Members: for members only. Staff see every field of every profile and
+    # unlisted members too; each member sees all of their own.
+    "browse_directory": lambda m, t: is_active_member(m),
+    "see_whole_profile": lambda m, t: is_staff(m) or (is_active_member(m) and t is not None and t.id == m.id),
+    "edit_profile": lambda m, t: is_active_member(m),
+    "edit_organisation": lambda m, t: (
+        is_staff(m) or (is_active_member(m) and t is not None and m.organisation_id == t.id)
+    ),
+    "merge_organisations": lambda m, t: is_staff(m),
+    # Contact on the recipient's terms. t: ContactTerms (recipient, shared) for sending;
+    # a ContactRequest for the rest.
+    "send_contact_request": lambda m, t: contact_refusal(m, t) is None,
+    # Only the two people; staff too once it is reported, since they must judge it.
+    "view_contact_request": lambda m, t: (
+        (is_active_member(m) and m.id in (t.sender_id, t.recipient_id))
+        or (is_staff(m) and t.reported_at is not None)
+    ),
+    "answer_contact_request": lambda m, t: (
+        is_active_member(m) and m.id == t.recipient_id and t.status == "pending"
+    ),
+    "report_contact_request": lambda m, t: (
+        is_active_member(m) and m.id == t.recipient_id and t.reported_at is None
+    ),
+    # Both people's addresses, once the recipient has accepted: the only way a member sees another's.
+    "see_contact_emails": lambda m, t: (
+        is_active_member(m) and m.id in (t.sender_id, t.recipient_id) and t.status == "accepted"
+    ),
 }
+
+
+def contact_refusal(member, terms) -> str | None:
+    """Why `member` may not send a contact request to `terms.recipient`, or None if they may.
+    `terms.shared`: whether the two share an area of expertise or a region (read by the caller)."""
+    recipient = terms.recipient
+    if not is_active_member(member):
+        return "Only members can send contact requests."
+    if recipient.id == member.id:
+        return "You can't send a contact request to yourself."
+    if recipient.status != "active":
+        return "This member can't be contacted."
+    if recipient.contact_policy == "anyone":
+        return None
+    if recipient.contact_policy == "shared" and terms.shared:
+        return None
+    if recipient.contact_policy == "shared":
+        return (
+            f"{recipient.name} takes contact requests only from members who share "
+            "an area of expertise or their region."
+        )
+    return f"{recipient.name} doesn't take contact requests."
 
 
 def can(member, action: str, target=None) -> bool:

@@ -7,10 +7,11 @@ test_every_route_has_an_access_entry), so nobody adds a page without deciding wh
 import pytest
 from helpers import PASSWORD
 
-from forum.models import Category, Member
+from forum.models import Member, Organisation
 
 VIEWERS = ("visitor", "applicant", "member", "staff", "admin")
 SIGN_IN = "/sign-in"
+MEMBERS_200 = dict.fromkeys(("member", "staff", "admin"), 200)
 
 # rule -> (method, concrete path, {viewer: expected status, or a redirect target starting with "/"})
 # "{pending}" is the id of a verified applicant waiting for review.
@@ -89,22 +90,27 @@ ACCESS = {
         "/admin/documents/charter",
         {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
     ),
-    # The forum's categories. "{category}" is the id of the public category "general".
-    "/c/<slug>": ("GET", "/c/general", dict.fromkeys(VIEWERS, 200)),
-    "/unread": (
+    # The Directory of Members: members only. "{member}" is an active member's id.
+    "/members": ("GET", "/members", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
+    "/members/<int:member_id>": (
         "GET",
-        "/unread",
-        {"visitor": SIGN_IN, "applicant": "/application", "member": 200, "staff": 200, "admin": 200},
+        "/members/{member}",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
-    "/admin/categories": (
+    "/settings/profile": (
         "GET",
-        "/admin/categories",
-        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+        "/settings/profile",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
-    "/admin/categories/<int:category_id>": (
+    "/settings/profile/check": (
+        "POST",
+        "/settings/profile/check?field=website",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/organisations/<int:organisation_id>": (
         "GET",
-        "/admin/categories/{category}",
-        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+        "/organisations/{organisation}",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
 }
 
@@ -123,8 +129,11 @@ def viewers(app, make_member):
     make_member("admin@example.org", role="admin")
     pending = make_member("pending@example.org", status="applicant")
     with app.app_context():
-        category = Category.create(name="General", slug="general")
-    return {"pending": pending.id, "category": category.id}
+        member = Member.by_email("member@example.org")
+        organisation = Organisation.create(name="Bridges Trust", name_key="bridges trust")
+        member.organisation = organisation
+        member.save()
+    return {"pending": pending.id, "member": member.id, "organisation": organisation.id}
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

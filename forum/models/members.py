@@ -7,6 +7,7 @@ import secrets
 from flask_login import UserMixin
 from peewee import (
     JOIN,
+    BooleanField,
     CharField,
     DateTimeField,
     ForeignKeyField,
@@ -31,6 +32,12 @@ class Organisation(BaseModel):
     # The lower-cased name, unique, so "Belong" and "belong " are one organisation.
     name_key = CharField(max_length=120, unique=True)
     created_at = DateTimeField(default=utcnow)
+    # The directory's page for it (migration 005); the description is rendered once, like posts.
+    description_md = TextField(default="")
+    description_html = TextField(default="")
+    website = CharField(max_length=200, default="")
+    region = CharField(max_length=80, default="")
+    sector = CharField(max_length=80, default="")
 
     @staticmethod
     def key_for(name: str) -> str:
@@ -62,6 +69,24 @@ class Member(UserMixin, BaseModel):
     # times, is in Acceptance.
     accepted_versions = TextField(default="{}")
     created_at = DateTimeField(default=utcnow)
+    # The directory profile (migration 005). The bio is rendered once when saved, like a post.
+    bio_md = TextField(default="")
+    bio_html = TextField(default="")
+    website = CharField(max_length=200, default="")
+    projects = TextField(default="")
+    # Declared interests (Charter: conflicts of interest managed openly): never hidden from members.
+    interests = TextField(default="")
+    # What the directory shows of the member to other members; staff always see everything.
+    listed = BooleanField(default=True)
+    show_organisation = BooleanField(default=True)
+    show_region = BooleanField(default=True)
+    show_bio = BooleanField(default=True)
+    show_website = BooleanField(default=True)
+    # Who may send a contact request: "nobody", "shared" (an expertise or region in common), "anyone".
+    contact_policy = CharField(max_length=10, default="shared")
+    contact_note = CharField(max_length=200, default="")
+    # Signing in and posting move it; the directory sorts by it ("recently active").
+    last_active_at = DateTimeField(null=True, index=True)
 
     # flask-login: a deleted or declined account cannot sign in.
     @property

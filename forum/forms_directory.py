@@ -1,0 +1,177 @@
+"""The directory's forms: search, the profile, organisations and contact requests."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models.directory import CONTACT_POLICIES, SORTS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options from a {value: label} dict or (value, label) pairs."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(str(value), label) for value, label in items]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label, max_length, description="", textarea=False, **kw):
+    cls = TextAreaField if textarea else StringField
+    return cls(
+        label,
+        validators=[Optional(), Length(max=max_length, message=f"Use at most {max_length:,} characters.")],
+        description=description,
+        filters=[_strip],
+        **kw,
+    )
+
+
+class SearchForm(FlaskForm):
+    """Read from the query string, so every search is a link that can be bookmarked and shared."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search members", validators=[Optional(), Length(max=100)], filters=[_strip])
+    region = SelectField("Region", choices=[SelectChoice("", "Any region")], validate_choice=False)
+    expertise = SelectField("Expertise", choices=[SelectChoice("", "Any expertise")], validate_choice=False)
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=120)], filters=[_strip])
+    sort = SelectField("Sort by", choices=choices(SORTS), validate_choice=False)
+
+
+UNKNOWN_AREA = "One of the areas you chose is not on the list. Please choose again."
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Areas of expertise as a list of checkboxes: usable without JavaScript on any phone."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        self.data = [int(v) for v in valuelist if v.isdigit()]
+        if len(self.data) != len(valuelist):
+            self.process_errors.append(UNKNOWN_AREA)
+
+    def pre_validate(self, form):
+        known = {self.coerce(choice.value) for choice in self.choices}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError(UNKNOWN_AREA)
+
+
+class ProfileForm(FlaskForm):
+    organisation = _text(
+        "Organisation",
+        120,
+        "Pick yours from the list as you type, or name a new one. Leave empty for none.",
+        render_kw={"autocomplete": "organization", "list": "organisations"},
+    )
+    job_title = _text("Role or job title", 120, render_kw={"autocomplete": "organization-title"})
+    region = _text("Region", 80, render_kw={"list": "regions"})
+    bio = _text(
+        "About you",
+        2000,
+        "A few lines on your work. Markdown works: *emphasis*, lists and links.",
+        textarea=True,
+    )
+    expertise = MultiCheckboxField("Areas of expertise", coerce=int)
+    new_expertise = _text(
+        "Add areas not in the list",
+        300,
+        "Separate them with commas, for example: youth work, English classes.",
+    )
+    projects = _text(
+        "Projects you are open to share",
+        1000,
+        "What other members may ask you about or build on.",
+        textarea=True,
+    )
+    interests = _text(
+        "Declared interests",
+        1000,
+        "Paid roles, funding, board seats or anything else members should know when they read "
+        "what you write. Always shown on your profile.",
+        textarea=True,
+    )
+    website = URLField(
+        "Website",
+        validators=[Optional(), Length(max=200, message="Use a web address of at most 200 characters.")],
+        description="Starting with https:// or http://.",
+        filters=[_strip],
+        render_kw={"autocomplete": "url", "spellcheck": "false"},
+    )
+    listed = BooleanField("List me in the directory")
+    show_organisation = BooleanField("Show my organisation")
+    show_region = BooleanField("Show my region")
+    show_bio = BooleanField("Show what I wrote about myself")
+    show_website = BooleanField("Show my website")
+    contact_policy = RadioField(
+        "Who may send you contact requests",
+        choices=choices(CONTACT_POLICIES),
+        validators=[InputRequired("Choose who may send you contact requests.")],
+    )
+    contact_note = _text(
+        "What you are happy to be contacted about",
+        200,
+        "Shown beside the Contact button, for example: sharing our mentoring scheme; not sales.",
+    )
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[
+            InputRequired("Enter the organisation's name."),
+            Length(max=120, message="Use at most 120 characters."),
+        ],
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+    )
+    sector = _text("Sector", 80)
+    region = _text("Region", 80, render_kw={"list": "regions"})
+    website = URLField(
+        "Website",
+        validators=[Optional(), Length(max=200, message="Use a web address of at most 200 characters.")],
+        description="Starting with https:// or http://.",
+        filters=[_strip],
+    )
+    description = _text("Description", 4000, "Markdown works: *emphasis*, lists and links.", textarea=True)
+
+
+class MergeForm(FlaskForm):
+    into = StringField(
+        "Merge into",
+        validators=[InputRequired("Name the organisation to keep."), Length(max=120)],
+        description="The organisation to keep. Its members gain this one's; this page then goes.",
+        filters=[_strip],
+        render_kw={"list": "organisations"},
+    )
+
+
+class ContactForm(FlaskForm):
+    purpose = StringField(
+        "Purpose",
+        validators=[
+            InputRequired("Say in a line what you would like to talk about."),
+            Length(max=200, message="Keep the purpose to 200 characters: the message has room for more."),
+        ],
+        description="In a line: what you would like to talk about.",
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+    )
+    message = _text(
+        "Introduction",
+        1000,
+        "Who you are and why you are getting in touch. Your email is shared only if they accept.",
+        textarea=True,
+    )
