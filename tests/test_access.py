@@ -7,7 +7,7 @@ test_every_route_has_an_access_entry), so nobody adds a page without deciding wh
 import pytest
 from helpers import PASSWORD
 
-from forum.models import Member, Organisation
+from forum.models import Category, Member, Organisation
 
 VIEWERS = ("visitor", "applicant", "member", "staff", "admin")
 SIGN_IN = "/sign-in"
@@ -90,6 +90,23 @@ ACCESS = {
         "/admin/documents/charter",
         {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
     ),
+    # The forum's categories. "{category}" is the id of the public category "general".
+    "/c/<slug>": ("GET", "/c/general", dict.fromkeys(VIEWERS, 200)),
+    "/unread": (
+        "GET",
+        "/unread",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 200, "staff": 200, "admin": 200},
+    ),
+    "/admin/categories": (
+        "GET",
+        "/admin/categories",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+    "/admin/categories/<int:category_id>": (
+        "GET",
+        "/admin/categories/{category}",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
     # The Directory of Members: members only. "{member}" is an active member's id.
     "/members": ("GET", "/members", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
     "/members/<int:member_id>": (
@@ -133,7 +150,14 @@ def viewers(app, make_member):
         organisation = Organisation.create(name="Bridges Trust", name_key="bridges trust")
         member.organisation = organisation
         member.save()
-    return {"pending": pending.id, "member": member.id, "organisation": organisation.id}
+    with app.app_context():
+        category = Category.create(name="General", slug="general")
+    return {
+        "pending": pending.id,
+        "member": member.id,
+        "organisation": organisation.id,
+        "category": category.id,
+    }
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
