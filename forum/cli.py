@@ -5,7 +5,7 @@ import time
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import db as database
 from . import mail
@@ -165,6 +165,21 @@ def list_categories():
         )
 
 
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """A small, realistic demo network: categories, members, organisations, threads."""
+    from . import demo
+
+    try:
+        lines = demo.seed()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Demo network created. Sign in at /sign-in as:")
+    for line in lines:
+        click.echo(line)
+
+
 def init_app(app):
-    for group in (db_cli, mail_cli, users_cli, documents_cli, categories_cli):
+    for group in (db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo):
         app.cli.add_command(group)

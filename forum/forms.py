@@ -246,3 +246,79 @@ class EditPostForm(FlaskForm):
 
 class MoveThreadForm(FlaskForm):
     category = SelectField("Move to category", coerce=int)
+    reason = SelectField("Reason for moving", default="other", choices=[])
+    note = StringField("Note (optional)", validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        from .models import MODERATION_REASONS
+
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [SelectChoice(code, text) for code, text in MODERATION_REASONS.items()]
+
+
+# -- moderation --------------------------------------------------------------------------------
+
+
+def _reason_field(label="Reason"):
+    from .models import MODERATION_REASONS
+
+    return SelectField(
+        label,
+        choices=[SelectChoice("", "Choose a reason")]
+        + [SelectChoice(code, text) for code, text in MODERATION_REASONS.items()],
+        validators=[InputRequired("Choose a reason.")],
+    )
+
+
+def _note_field(label="Note (optional)", description="Shown to the member with the reason."):
+    return TextAreaField(
+        label, validators=[Optional(), Length(max=2000, message="Use at most 2,000 characters.")],
+        description=description,
+    )
+
+
+class ModerationForm(FlaskForm):
+    """A reason for a staff action, with an optional note."""
+
+    reason = _reason_field()
+    note = _note_field()
+
+
+class WarnForm(FlaskForm):
+    reason = _reason_field()
+    note = TextAreaField(
+        "Message to the member",
+        validators=[InputRequired("Write the warning the member will read."), Length(max=2000)],
+    )
+
+
+class SuspendForm(FlaskForm):
+    days = SelectField(
+        "Suspend for",
+        choices=[SelectChoice(str(d), f"{d} day{'s' if d > 1 else ''}") for d in (1, 3, 7, 30, 90)],
+        default="7",
+    )
+    reason = _reason_field()
+    note = _note_field()
+
+
+class DeleteMemberForm(FlaskForm):
+    reason = _reason_field()
+    note = _note_field()
+    posts = RadioField(
+        "Their posts",
+        choices=[
+            SelectChoice("keep", "Keep them, shown as by a former member"),
+            SelectChoice("remove", "Remove them"),
+        ],
+        default="keep",
+    )
+    block_email = BooleanField("Block this email address from joining again")
+
+
+class StaffNoteForm(FlaskForm):
+    body = TextAreaField(
+        "Staff note",
+        validators=[InputRequired("Write the note."), Length(max=5000)],
+        description="Seen by staff only.",
+    )

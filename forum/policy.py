@@ -18,8 +18,10 @@ def _signed_in(member) -> bool:
 
 
 def is_active_member(member) -> bool:
-    """Verified, approved and in good standing."""
-    return _signed_in(member) and member.status == "active" and member.is_verified
+    """Verified, approved and in good standing (a suspension whose time has passed is over)."""
+    if not (_signed_in(member) and member.is_verified):
+        return False
+    return member.status == "active" or (member.status == "suspended" and not member.is_suspended)
 
 
 def is_staff(member) -> bool:
@@ -67,6 +69,13 @@ def may_see_post_body(member, post) -> bool:
     return post.status == "visible" or is_staff(member)
 
 
+def may_act_on_member(staff, member) -> bool:
+    """Staff act on members; only an admin acts on staff; nobody on themselves or an admin."""
+    if not is_staff(staff) or member is None or member.id == staff.id or member.role == "admin":
+        return False
+    return member.role == "member" or is_admin(staff)
+
+
 RULES = {
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_active_member(m),
@@ -85,10 +94,16 @@ RULES = {
     "reply": may_reply,
     "see_post_body": may_see_post_body,
     "edit_post": lambda m, p: is_active_member(m) and is_author(m, p) and p.status == "visible",
-    "withdraw_post": lambda m, p: is_active_member(m) and is_author(m, p) and p.status in ("visible", "hidden"),
+    "withdraw_post": lambda m, p: (
+        is_active_member(m) and is_author(m, p) and p.status in ("visible", "hidden")
+    ),
     "quote_post": lambda m, p: may_see_post_body(m, p) and p.status == "visible",
     "read_post_history": lambda m, p: is_active_member(m) and (p.status == "visible" or is_staff(m)),
     "manage_thread": lambda m, t: is_staff(m),
+    # Staff moderation: hide, restore and remove posts; warn, suspend and delete members.
+    "moderate_post": lambda m, p: is_staff(m),
+    "act_on_member": may_act_on_member,
+    "read_moderation_log": lambda m, t: is_active_member(m),
     "manage_roles": lambda m, t: is_admin(m),
     # The Directory of Members: for members only. Staff see every field of every profile and
     # unlisted members too; each member sees all of their own.
@@ -166,6 +181,9 @@ def refusal(action: str):
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     if is_applicant(current_user):
         return redirect(url_for("auth.application"))
+    if current_user.is_suspended:
+        until = current_user.suspended_until.strftime("%-d %B %Y, %H:%M UTC")
+        raise NotAllowed(f"Your membership is suspended until {until}: {current_user.suspension_reason}")
     raise NotAllowed()
 
 

@@ -13,6 +13,8 @@ def control_attrs(described: list[str], errors, extra: dict) -> dict:
 
 
 def init_app(app):
-    from .models import SHARING
+    from .models import MODERATION_REASONS, SHARING
 
-    app.jinja_env.globals.update(control_attrs=control_attrs, sharing_labels=SHARING)
+    app.jinja_env.globals.update(
+        control_attrs=control_attrs, sharing_labels=SHARING, moderation_reasons=MODERATION_REASONS
+    )

@@ -150,7 +150,8 @@ def verify_email(token):
         ), 400
     flash("Thank you: your email address is confirmed.", "success")
     if current_user.is_authenticated and current_user.id == member.id:
-        return redirect(url_for("auth.application") if member.status != "active" else url_for("threads.index"))
+        target = "auth.application" if member.status != "active" else "threads.index"
+        return redirect(url_for(target))
     return redirect(url_for("auth.sign_in"))
 
 

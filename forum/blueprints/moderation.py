@@ -1,13 +1,25 @@
-"""The staff area. Every route here is for staff: the check is made once, for all of them."""
+"""The staff area. Every route here is for staff: the check is made once, for all of them.
+
+Applications, the moderation log, actions on posts (Hide, Restore, Remove: also inline on the
+thread page) and on members (warn, suspend, lift, delete, notes)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..forms import DeclineForm, EmptyForm
-from ..models import Member
+from ..errors import DomainError, NotFound
+from ..forms import (
+    DeclineForm,
+    DeleteMemberForm,
+    EmptyForm,
+    ModerationForm,
+    StaffNoteForm,
+    SuspendForm,
+    WarnForm,
+)
+from ..models import LogEntry, Member, Post, StaffNote
 from ..policy import refusal
-from ..services import membership
-from ..web import announce, render_page_or_part
+from ..services import membership, moderating
+from ..web import add_form_error, announce, render_page_or_part
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -70,3 +82,142 @@ def decline(member_id):
         return _answer(member, f"{member.name}'s application is declined. They have been emailed.")
     member = membership.pending_application(current_user, member_id)
     return _answer(member, "Please give the applicant a reason.", decline_form=form, status=422)
+
+
+# -- posts -------------------------------------------------------------------------------------
+
+POST_ACTION_LABELS = {"hide": "Hide", "restore": "Restore", "remove": "Remove"}
+POST_ACTION_DONE = {
+    "hide": "The post is hidden.",
+    "restore": "The post is restored.",
+    "remove": "The post is removed.",
+}
+
+
+@bp.route("/posts/<int:post_id>/<any(hide, restore, remove):action>", methods=["GET", "POST"])
+def post_action(post_id, action):
+    """Asks for a reason (a page, or a form in place of the post's actions), then acts."""
+    post = Post.with_thread(post_id)
+    if post is None:
+        raise NotFound("There is no such post.")
+    form = ModerationForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            post = moderating.act_on_post(current_user, post, action, form.reason.data, form.note.data)
+        except DomainError as error:
+            if error.status != 422:
+                raise
+            add_form_error(form, error)
+            status = 422
+        else:
+            if request.htmx:
+                body = render_template("threads/_post.html", post=post, thread=post.thread, last_read=None)
+                return announce(body, POST_ACTION_DONE[action], f"#post-{post.number}")
+            flash(POST_ACTION_DONE[action], "success")
+            return redirect(url_for("threads.post", post_id=post.id))
+    elif request.method == "POST":
+        status = 422
+    return render_page_or_part(
+        "moderation/post_action.html",
+        "moderation/_post_action_form.html",
+        post=post,
+        action=action,
+        label=POST_ACTION_LABELS[action],
+        form=form,
+    ), status
+
+
+# -- members -----------------------------------------------------------------------------------
+
+
+def _member_or_404(member_id):
+    member = Member.get_or_none(Member.id == member_id)
+    if member is None:
+        raise NotFound("There is no such member.")
+    return member
+
+
+@bp.get("/members/<int:member_id>")
+def member(member_id):
+    return _member_page(_member_or_404(member_id))
+
+
+def _member_page(member, status=200, **forms):
+    forms.setdefault("warn_form", WarnForm(formdata=None))
+    forms.setdefault("suspend_form", SuspendForm(formdata=None))
+    forms.setdefault("delete_form", DeleteMemberForm(formdata=None))
+    forms.setdefault("note_form", StaffNoteForm(formdata=None))
+    history = (
+        LogEntry.select(LogEntry, Member)
+        .join(Member, on=(LogEntry.staff == Member.id))
+        .where((LogEntry.target_type == "member") & (LogEntry.target_id == member.id))
+        .order_by(LogEntry.id.desc())
+    )
+    return render_template(
+        "moderation/member.html",
+        member=member,
+        notes=StaffNote.for_member(member),
+        history=list(history),
+        form=EmptyForm(),
+        **forms,
+    ), status
+
+
+MEMBER_ACTIONS = {
+    "warn": (WarnForm, "warn_form", "Your warning is sent."),
+    "suspend": (SuspendForm, "suspend_form", "The member is suspended and has been told why."),
+    "lift": (EmptyForm, None, "The suspension is lifted."),
+    "delete": (DeleteMemberForm, "delete_form", "The account is deleted."),
+    "note": (StaffNoteForm, "note_form", "Your note is added."),
+}
+
+
+@bp.post("/members/<int:member_id>/<any(warn, suspend, lift, delete, note):action>")
+def member_action(member_id, action):
+    member = _member_or_404(member_id)
+    form_class, form_name, done = MEMBER_ACTIONS[action]
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            _do_member_action(member, action, form)
+        except DomainError as error:
+            if error.status != 422 or form_name is None:
+                raise
+            add_form_error(form, error)
+        else:
+            flash(done, "success")
+            return redirect(url_for("moderation.member", member_id=member.id))
+    if form_name is None:
+        raise DomainError("The form expired. Please try again.")
+    return _member_page(member, 422, **{form_name: form})
+
+
+def _do_member_action(member, action, form):
+    staff = current_user
+    if action == "warn":
+        moderating.warn_member(staff, member, form.reason.data, form.note.data)
+    elif action == "suspend":
+        moderating.suspend_member(staff, member, int(form.days.data), form.reason.data, form.note.data)
+    elif action == "lift":
+        moderating.lift_suspension(staff, member)
+    elif action == "delete":
+        moderating.delete_member(
+            staff,
+            member,
+            form.reason.data,
+            form.note.data,
+            remove_posts=form.posts.data == "remove",
+            block_email=form.block_email.data,
+        )
+    else:
+        moderating.add_note(staff, member, form.body.data)
+
+
+# -- the log -----------------------------------------------------------------------------------
+
+
+@bp.get("/log")
+def log():
+    """The whole log for staff: who did what, to what, why and when."""
+    return render_template("moderation/log.html", **moderating.log_page(request.args), staff_view=True)

@@ -11,6 +11,7 @@ from .members import (
     Organisation,
     normalise_email,
 )
+from .moderation import ACTIONS, MODERATION_REASONS, BlockedEmail, LogEntry, StaffNote
 from .outbox import OutboxMessage
 from .threads import (
     POST_ACCESS,
@@ -27,6 +28,11 @@ from .threads import (
 )
 
 __all__ = [
+    "ACTIONS",
+    "MODERATION_REASONS",
+    "BlockedEmail",
+    "LogEntry",
+    "StaffNote",
     "POST_ACCESS",
     "POST_STATUSES",
     "POSTS_PER_PAGE",

@@ -88,6 +88,17 @@ class Member(UserMixin, BaseModel):
     # Signing in and posting move it; the directory sorts by it ("recently active").
     last_active_at = DateTimeField(null=True, index=True)
 
+    # A suspension (migration 008): until then the member may sign in and read, but not post.
+    suspended_until = DateTimeField(null=True)
+    suspension_reason = TextField(default="")
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended now; a suspension whose time has passed ends by itself."""
+        if self.status != "suspended":
+            return False
+        return self.suspended_until is None or self.suspended_until > utcnow()
+
     # flask-login: a deleted or declined account cannot sign in.
     @property
     def is_active(self) -> bool:

@@ -23,6 +23,7 @@ from ..models import (
     normalise_email,
     utcnow,
 )
+from . import moderating
 
 VERIFY_LIFETIME = timedelta(hours=24)
 RESET_LIFETIME = timedelta(hours=1)
@@ -93,6 +94,8 @@ def join(details: dict, accepted: dict[str, int]) -> Member:
         with db.atomic():
             if Member.by_email(email):
                 raise Conflict(_duplicate_message(), field="email")
+            if moderating.is_blocked(email):
+                raise Conflict("This email address cannot be used to join.", field="email")
             member = Member.create(
                 email=email,
                 name=details["name"].strip(),
@@ -214,6 +217,7 @@ def approve(staff, member_id: int) -> Member:
         member.status = "active"
         member.reviewed_at = utcnow()
         member.save()
+        moderating.log(staff, "approve_application", "member", member.id, label=member.name)
         _email(
             member.email,
             "Welcome: your membership is approved",
@@ -234,6 +238,7 @@ def decline(staff, member_id: int, reason: str) -> Member:
         member.reviewed_at = utcnow()
         member.review_reason = reason
         member.save()
+        moderating.log(staff, "decline_application", "member", member.id, label=member.name, note=reason)
         _email(member.email, "About your application", "application-declined", member=member, reason=reason)
     return member
 

@@ -255,30 +255,3 @@ def mark_read(member, thread, number: int, previous: int | None) -> None:
             ReadState.updated_at: now,
         },
     ).execute()
-
-
-# -- staff -------------------------------------------------------------------------------------
-
-
-def set_locked(staff, thread, locked: bool) -> None:
-    policy.require(staff, "manage_thread", thread)
-    Thread.update(locked=locked).where(Thread.id == thread.id).execute()
-
-
-def set_pinned(staff, thread, pinned: bool) -> None:
-    policy.require(staff, "manage_thread", thread)
-    Thread.update(pinned=pinned).where(Thread.id == thread.id).execute()
-
-
-def move_thread(staff, thread, category) -> None:
-    """Move a thread, carrying its counts from one category to the other."""
-    policy.require(staff, "manage_thread", thread)
-    if category.id == thread.category_id:
-        return
-    with db.atomic():
-        Thread.update(category=category).where(Thread.id == thread.id).execute()
-        for target, sign in ((thread.category_id, -1), (category.id, 1)):
-            Category.update(
-                thread_count=Category.thread_count + sign,
-                post_count=Category.post_count + sign * thread.post_count,
-            ).where(Category.id == target).execute()

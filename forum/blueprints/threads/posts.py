@@ -11,10 +11,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ...errors import DomainError, NotFound
-from ...forms import EditPostForm, EmptyForm, MoveThreadForm, ReplyForm, ThreadForm
+from ...forms import EditPostForm, EmptyForm, ModerationForm, MoveThreadForm, ReplyForm, ThreadForm
 from ...models import Category, Post, PostRevision, ReadState, Thread
 from ...policy import can, requires
-from ...services import posting
+from ...services import moderating, posting
 from ...text import render_markdown
 from ...web import add_form_error, announce, render_page_or_part
 from . import bp
@@ -59,8 +59,10 @@ def thread(thread_id):
     if page is None and last_read is not None and last_read < thread.post_count:
         # Back to where they left off: the first post they have not seen.
         first_unread = last_read + 1
-        return redirect(url_for("threads.thread", thread_id=thread.id, page=Thread.page_of(first_unread))
-                        + f"#post-{first_unread}")
+        return redirect(
+            url_for("threads.thread", thread_id=thread.id, page=Thread.page_of(first_unread))
+            + f"#post-{first_unread}"
+        )
     page = page or 1
     if not 1 <= page <= thread.last_page:
         raise NotFound("This thread has no such page.")
@@ -72,7 +74,9 @@ def thread(thread_id):
         # "Next page" in place: the posts are appended and the page links replaced.
         return render_template("threads/_posts_page.html", **context)
     staff_move_form = move_form() if can(current_user, "manage_thread", thread) else None
-    return render_template("threads/thread.html", reply_form=_reply_form(), move_form=staff_move_form, **context)
+    return render_template(
+        "threads/thread.html", reply_form=_reply_form(), move_form=staff_move_form, **context
+    )
 
 
 @bp.get("/p/<int:post_id>")
@@ -89,7 +93,9 @@ def history(post_id):
     post = readable_post(post_id)
     if not can(current_user, "read_post_history", post):
         raise NotFound("There is no such post, or it is for members only.")
-    revisions = list(PostRevision.select().where(PostRevision.post == post).order_by(PostRevision.revision.desc()))
+    revisions = list(
+        PostRevision.select().where(PostRevision.post == post).order_by(PostRevision.revision.desc())
+    )
     return render_template("threads/history.html", post=post, thread=post.thread, revisions=revisions)
 
 
@@ -122,8 +128,11 @@ def new_thread(slug):
     elif request.method == "POST":
         status = 422
     return render_page_or_part(
-        "threads/new_thread.html", "threads/_thread_form.html",
-        form=form, category=category, preview_html=preview_html,
+        "threads/new_thread.html",
+        "threads/_thread_form.html",
+        form=form,
+        category=category,
+        preview_html=preview_html,
     ), status
 
 
@@ -139,8 +148,11 @@ def _reply_form(**data):
 def _reply_page(thread, form, status=200, preview_html=None):
     """The reply form alone for htmx, or a page with it (JavaScript off: quote, preview, errors)."""
     response = render_page_or_part(
-        "threads/reply.html", "threads/_reply_form.html",
-        thread=thread, reply_form=form, preview_html=preview_html,
+        "threads/reply.html",
+        "threads/_reply_form.html",
+        thread=thread,
+        reply_form=form,
+        preview_html=preview_html,
     )
     return response, status
 
@@ -156,11 +168,16 @@ def reply_form(thread_id):
         quoted = Post.with_thread(quote_id)
         if quoted is None or quoted.thread_id != thread.id or not can(current_user, "quote_post", quoted):
             raise NotFound("There is no such post to quote.")
-        message = (message.rstrip() + "\n\n" if message.strip() else "") + posting.quote_markdown(quoted, thread)
+        message = (message.rstrip() + "\n\n" if message.strip() else "") + posting.quote_markdown(
+            quoted, thread
+        )
     form = _reply_form(message=message)
     if request.htmx:
-        return announce(render_template("threads/_reply_form.html", thread=thread, reply_form=form),
-                        "Quote added to your reply." if quote_id else "", "#message")
+        return announce(
+            render_template("threads/_reply_form.html", thread=thread, reply_form=form),
+            "Quote added to your reply." if quote_id else "",
+            "#message",
+        )
     return _reply_page(thread, form)
 
 
@@ -172,7 +189,9 @@ def reply(thread_id):
     if not form.validate_on_submit():
         return _reply_error(thread, form, 422)
     if request.form.get("preview"):
-        return _reply_page(thread, form, preview_html=render_markdown(posting.link_mentions(form.message.data)))
+        return _reply_page(
+            thread, form, preview_html=render_markdown(posting.link_mentions(form.message.data))
+        )
     try:
         post = posting.reply(current_user, thread, form.data)
     except DomainError as error:
@@ -221,14 +240,17 @@ def edit(post_id):
                 form.revision.data = post.revision
             else:
                 if request.htmx:
-                    body = render_template("threads/_post.html", post=post, thread=post.thread, last_read=None)
+                    body = render_template(
+                        "threads/_post.html", post=post, thread=post.thread, last_read=None
+                    )
                     return announce(body, "Your edit is saved.", f"#post-{post.number}")
                 flash("Your edit is saved.", "success")
                 return redirect(post_url(post))
         else:
             status = 422
-    return render_page_or_part("threads/edit.html", "threads/_post_edit.html",
-                               post=post, thread=post.thread, form=form), status
+    return render_page_or_part(
+        "threads/edit.html", "threads/_post_edit.html", post=post, thread=post.thread, form=form
+    ), status
 
 
 @bp.route("/p/<int:post_id>/withdraw", methods=["GET", "POST"])
@@ -244,21 +266,29 @@ def withdraw(post_id):
         flash("Your post is withdrawn.", "success")
         return redirect(post_url(post))
     # Asking first: a page without JavaScript, the question in place of the post with it.
-    return render_page_or_part("threads/withdraw.html", "threads/_withdraw_confirm.html",
-                               post=post, thread=post.thread, form=form)
+    return render_page_or_part(
+        "threads/withdraw.html", "threads/_withdraw_confirm.html", post=post, thread=post.thread, form=form
+    )
 
 
 # -- staff -------------------------------------------------------------------------------------
+
+
+def _staff_done(thread, message):
+    flash(message, "success")
+    return redirect(url_for("threads.thread", thread_id=thread.id, page=thread.last_page))
 
 
 @bp.post("/t/<int:thread_id>/lock")
 @requires("manage_thread")
 def lock(thread_id):
     thread = readable_thread(thread_id)
-    if EmptyForm().validate_on_submit():
-        posting.set_locked(current_user, thread, not thread.locked)
-        flash("The thread is unlocked." if thread.locked else "The thread is locked.", "success")
-    return redirect(url_for("threads.thread", thread_id=thread.id, page=thread.last_page))
+    form = ModerationForm()
+    if not form.validate_on_submit():
+        flash("Choose a reason for locking or unlocking the thread.", "error")
+        return redirect(url_for("threads.thread", thread_id=thread.id))
+    moderating.set_locked(current_user, thread, not thread.locked, form.reason.data, form.note.data)
+    return _staff_done(thread, "The thread is unlocked." if thread.locked else "The thread is locked.")
 
 
 @bp.post("/t/<int:thread_id>/pin")
@@ -266,9 +296,8 @@ def lock(thread_id):
 def pin(thread_id):
     thread = readable_thread(thread_id)
     if EmptyForm().validate_on_submit():
-        posting.set_pinned(current_user, thread, not thread.pinned)
-        flash("The thread is unpinned." if thread.pinned else "The thread is pinned.", "success")
-    return redirect(url_for("threads.thread", thread_id=thread.id))
+        moderating.set_pinned(current_user, thread, not thread.pinned)
+    return _staff_done(thread, "The thread is unpinned." if thread.pinned else "The thread is pinned.")
 
 
 @bp.post("/t/<int:thread_id>/move")
@@ -280,8 +309,9 @@ def move(thread_id):
         target = Category.get_or_none(Category.id == form.category.data)
         if target is None:
             raise NotFound("There is no such category.")
-        posting.move_thread(current_user, thread, target)
-        flash(f"The thread is moved to {target.name}.", "success")
+        moderating.move_thread(current_user, thread, target, form.reason.data, form.note.data)
+        return _staff_done(thread, f"The thread is moved to {target.name}.")
+    flash("Choose a category and a reason to move the thread.", "error")
     return redirect(url_for("threads.thread", thread_id=thread.id))
 
 

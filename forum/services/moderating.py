@@ -1,0 +1,314 @@
+"""What staff do: hide, restore and remove posts; lock, pin and move threads; warn, suspend,
+lift and delete members; notes on members. Each action writes one log entry in its own
+transaction, names its reason, and refuses a stale action (another staff member got there
+first) without changing anything."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+
+from .. import mail, policy
+from ..db import db
+from ..errors import Conflict, Invalid
+from ..models import (
+    ACTIONS,
+    MODERATION_REASONS,
+    BlockedEmail,
+    Category,
+    LogEntry,
+    Member,
+    Post,
+    StaffNote,
+    Thread,
+    utcnow,
+)
+
+# Post transitions: action -> (statuses it applies to, status it sets).
+POST_ACTIONS = {
+    "hide": (("visible",), "hidden"),
+    "restore": (("hidden", "removed"), "visible"),
+    "remove": (("visible", "hidden"), "removed"),
+}
+SUSPENSION_DAYS = (1, 3, 7, 30, 90)
+
+
+def _reason(reason: str, note: str) -> tuple[str, str]:
+    if reason not in MODERATION_REASONS:
+        raise Invalid("Choose a reason.", field="reason")
+    note = (note or "").strip()
+    if reason == "other" and not note:
+        raise Invalid("Say what the reason is.", field="note")
+    if len(note) > 2000:
+        raise Invalid("Use at most 2,000 characters for the note.", field="note")
+    return reason, note
+
+
+def log(
+    staff, action: str, target_type: str, target_id: int, *, label="", thread_id=None, reason="", note=""
+):
+    return LogEntry.create(
+        staff=staff,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=label[:150],
+        thread_id=thread_id,
+        reason=reason,
+        note=note,
+    )
+
+
+def _tell(member, subject: str, kind: str, **context) -> None:
+    if member.status == "deleted":
+        return
+    body = render_template(
+        f"email/{kind}.txt",
+        member=member,
+        site_name=current_app.config["SITE_NAME"],
+        reasons=MODERATION_REASONS,
+        **context,
+    )
+    mail.queue(member.email, f"{subject} · {current_app.config['SITE_NAME']}", body, kind)
+
+
+# -- posts -------------------------------------------------------------------------------------
+
+
+def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
+    """Hide, restore or remove a post; the author is told why."""
+    policy.require(staff, "moderate_post", post)
+    applies_to, new_status = POST_ACTIONS[action]
+    reason, note = _reason(reason, note)
+    with db.atomic():
+        changed = (
+            Post.update(status=new_status, status_reason=MODERATION_REASONS[reason])
+            .where((Post.id == post.id) & Post.status.in_(applies_to))
+            .execute()
+        )
+        if not changed:
+            current = Post.get_by_id(post.id).status
+            raise Conflict(
+                f"Nothing changed: this post is already {current}, perhaps by another staff member."
+            )
+        log(
+            staff,
+            f"{action}_post",
+            "post",
+            post.id,
+            label=post.thread.title,
+            thread_id=post.thread_id,
+            reason=reason,
+            note=note,
+        )
+        if action != "restore":
+            _tell(
+                post.author,
+                "About your post",
+                "moderation-post",
+                post=post,
+                action=action,
+                reason=reason,
+                note=note,
+            )
+    post.status, post.status_reason = new_status, MODERATION_REASONS[reason]
+    return post
+
+
+# -- threads -----------------------------------------------------------------------------------
+
+
+def set_locked(staff, thread, locked: bool, reason: str = "other", note: str = "") -> None:
+    _thread_flag(staff, thread, "locked", locked, "lock_thread" if locked else "unlock_thread", reason, note)
+
+
+def set_pinned(staff, thread, pinned: bool, reason: str = "", note: str = "") -> None:
+    _thread_flag(staff, thread, "pinned", pinned, "pin_thread" if pinned else "unpin_thread", reason, note)
+
+
+def _thread_flag(staff, thread, flag, value, action, reason, note):
+    policy.require(staff, "manage_thread", thread)
+    if reason or note:
+        reason, note = _reason(reason or "other", note)
+    field = getattr(Thread, flag)
+    with db.atomic():
+        if not Thread.update({field: value}).where((Thread.id == thread.id) & (field != value)).execute():
+            raise Conflict(f"Nothing changed: the thread is already {'' if value else 'un'}{flag}.")
+        log(
+            staff,
+            action,
+            "thread",
+            thread.id,
+            label=thread.title,
+            thread_id=thread.id,
+            reason=reason,
+            note=note,
+        )
+
+
+def move_thread(staff, thread, category, reason: str = "", note: str = "") -> None:
+    """Move a thread, carrying its counts from one category to the other."""
+    policy.require(staff, "manage_thread", thread)
+    if category.id == thread.category_id:
+        raise Conflict(f"The thread is already in {category.name}.")
+    with db.atomic():
+        moved = (
+            Thread.update(category=category)
+            .where((Thread.id == thread.id) & (Thread.category == thread.category_id))
+            .execute()
+        )
+        if not moved:
+            raise Conflict("Nothing changed: the thread was moved by someone else a moment ago.")
+        for target, sign in ((thread.category_id, -1), (category.id, 1)):
+            Category.update(
+                thread_count=Category.thread_count + sign,
+                post_count=Category.post_count + sign * thread.post_count,
+            ).where(Category.id == target).execute()
+        log(
+            staff,
+            "move_thread",
+            "thread",
+            thread.id,
+            label=f"{thread.title} → {category.name}",
+            thread_id=thread.id,
+            reason=reason,
+            note=note,
+        )
+
+
+# -- members -----------------------------------------------------------------------------------
+
+
+def _member_action(staff, member):
+    policy.require(staff, "act_on_member", member, "You can't act on this account.")
+    if member.status == "deleted":
+        raise Conflict("This account is already deleted.")
+
+
+def warn_member(staff, member, reason: str, message: str) -> None:
+    _member_action(staff, member)
+    reason, message = _reason(reason, message)
+    if not message:
+        raise Invalid("Write the warning the member will read.", field="note")
+    with db.atomic():
+        StaffNote.create(
+            member=member, staff=staff, body=f"Warning ({MODERATION_REASONS[reason]}): {message}"
+        )
+        log(staff, "warn_member", "member", member.id, label=member.name, reason=reason, note=message)
+        _tell(member, "A message from the team", "moderation-warning", reason=reason, note=message)
+
+
+def suspend_member(staff, member, days: int, reason: str, note: str = "") -> None:
+    """The member can still sign in and read, and is told until when and why; they cannot post."""
+    _member_action(staff, member)
+    if days not in SUSPENSION_DAYS:
+        raise Invalid("Choose how long the suspension lasts.", field="days")
+    reason, note = _reason(reason, note)
+    until = utcnow() + timedelta(days=days)
+    why = MODERATION_REASONS[reason] + (f": {note}" if note else "")
+    with db.atomic():
+        Member.update(status="suspended", suspended_until=until, suspension_reason=why).where(
+            Member.id == member.id
+        ).execute()
+        log(
+            staff,
+            "suspend_member",
+            "member",
+            member.id,
+            label=member.name,
+            reason=reason,
+            note=f"{days} days. {note}".strip(),
+        )
+        _tell(member, "Your membership is suspended", "moderation-suspended", until=until, why=why)
+
+
+def lift_suspension(staff, member) -> None:
+    _member_action(staff, member)
+    with db.atomic():
+        if (
+            not Member.update(status="active", suspended_until=None, suspension_reason="")
+            .where((Member.id == member.id) & (Member.status == "suspended"))
+            .execute()
+        ):
+            raise Conflict("This member is not suspended.")
+        log(staff, "lift_suspension", "member", member.id, label=member.name)
+        _tell(member, "Your suspension is lifted", "moderation-lifted")
+
+
+def delete_member(
+    staff, member, reason: str, note: str = "", *, remove_posts: bool, block_email: bool
+) -> None:
+    """Charter: staff may delete accounts that do not follow it. The member is emailed, signed
+    out everywhere at once, leaves the directory; their posts stay under "former member" or are
+    removed; their address is blocked from joining again, or freed."""
+    _member_action(staff, member)
+    reason, note = _reason(reason, note)
+    email = member.email
+    with db.atomic():
+        _tell(
+            member, "Your account is deleted", "moderation-deleted", reason=reason, note=note, deleting=True
+        )
+        if block_email:
+            BlockedEmail.insert(email=email).on_conflict_ignore().execute()
+        Member.update(
+            status="deleted",
+            session_token=secrets.token_hex(16),
+            # The row stays for the record and the log; the address is free unless blocked.
+            email=f"deleted-{member.id}@deleted.invalid",
+        ).where(Member.id == member.id).execute()
+        if remove_posts:
+            Post.update(status="removed", status_reason="Removed with the author's account").where(
+                (Post.author == member) & (Post.status != "withdrawn")
+            ).execute()
+        log(
+            staff,
+            "delete_member",
+            "member",
+            member.id,
+            label=member.name,
+            reason=reason,
+            note=f"{note} Posts {'removed' if remove_posts else 'kept'}; "
+            f"email {'blocked' if block_email else 'freed'}.".strip(),
+        )
+
+
+def add_note(staff, member, body: str) -> StaffNote:
+    policy.require(staff, "moderate")
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("Write the note.", field="body")
+    if len(body) > 5000:
+        raise Invalid("Use at most 5,000 characters.", field="body")
+    return StaffNote.create(member=member, staff=staff, body=body)
+
+
+def is_blocked(email: str) -> bool:
+    return BlockedEmail.select().where(BlockedEmail.email == email).exists()
+
+
+# -- reading the log ---------------------------------------------------------------------------
+
+LOG_PAGE = 50
+
+
+def log_page(args) -> dict:
+    """One page of the log, newest first, filtered by action and by day (YYYY-MM-DD)."""
+    action = args.get("action") if args.get("action") in ACTIONS else None
+    since, until = _day(args.get("since")), _day(args.get("until"))
+    before = args.get("before", type=int)
+    entries = LogEntry.page(action, since, until + timedelta(days=1) if until else None, before, LOG_PAGE)
+    return {
+        "entries": entries[:LOG_PAGE],
+        "more": len(entries) > LOG_PAGE,
+        "action": action,
+        "actions": ACTIONS,
+        "since": args.get("since", ""),
+        "until": args.get("until", ""),
+    }
+
+
+def _day(raw):
+    try:
+        return datetime.strptime(raw or "", "%Y-%m-%d")
+    except ValueError:
+        return None
