@@ -1,0 +1,276 @@
+"""Who gets what, route by route: a visitor, an applicant, a member, staff and an admin.
+
+Every route in the app must appear in ACCESS (a new route without an entry fails
+test_every_route_has_an_access_entry), so nobody adds a page without deciding who may see it.
+"""
+
+import pytest
+from helpers import PASSWORD
+
+from forum.models import Category, Member, Organisation
+
+VIEWERS = ("visitor", "applicant", "member", "staff", "admin")
+SIGN_IN = "/sign-in"
+MEMBERS_200 = dict.fromkeys(("member", "staff", "admin"), 200)
+MEMBERS_422 = dict.fromkeys(("member", "staff", "admin"), 422)
+STAFF_ONLY = {"visitor": SIGN_IN, "applicant": "/application", "member": 403}
+
+# rule -> (method, concrete path, {viewer: expected status, or a redirect target starting with "/"})
+# "{pending}" is the id of a verified applicant waiting for review.
+ACCESS = {
+    "/": ("GET", "/", dict.fromkeys(VIEWERS, 200)),
+    "/<any('charter', 'code-of-conduct', 'terms'):document>": ("GET", "/terms", dict.fromkeys(VIEWERS, 200)),
+    "/join": ("GET", "/join", {"visitor": 200, "applicant": "/", "member": "/", "staff": "/", "admin": "/"}),
+    "/sign-in": (
+        "GET",
+        "/sign-in",
+        {"visitor": 200, "applicant": "/", "member": "/", "staff": "/", "admin": "/"},
+    ),
+    "/sign-out": (
+        "GET",
+        "/sign-out",
+        {"visitor": "/", "applicant": 200, "member": 200, "staff": 200, "admin": 200},
+    ),
+    "/reset": ("GET", "/reset", dict.fromkeys(VIEWERS, 200)),
+    "/reset/<token>": ("GET", "/reset/forged", dict.fromkeys(VIEWERS, 400)),
+    "/verify/<token>": ("GET", "/verify/forged", dict.fromkeys(VIEWERS, 400)),
+    "/account/email/<token>": ("GET", "/account/email/forged", dict.fromkeys(VIEWERS, 400)),
+    "/application": ("GET", "/application", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/application/resend": (
+        "POST",
+        "/application/resend",
+        {"visitor": SIGN_IN, "applicant": 403, "member": 403, "staff": 403, "admin": 403},
+    ),
+    "/accept": ("GET", "/accept", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], "/")}),
+    "/account": ("GET", "/account", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/account/name": ("POST", "/account/name", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)}),
+    "/account/email": ("POST", "/account/email", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)}),
+    "/account/password": (
+        "POST",
+        "/account/password",
+        {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)},
+    ),
+    "/moderation/": (
+        "GET",
+        "/moderation/",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": 403,
+            "staff": "/moderation/applications",
+            "admin": "/moderation/applications",
+        },
+    ),
+    "/moderation/applications": (
+        "GET",
+        "/moderation/applications",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
+    ),
+    "/moderation/applications/<int:member_id>/approve": (
+        "POST",
+        "/moderation/applications/{pending}/approve",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": 403,
+            "staff": "/moderation/applications",
+            "admin": "/moderation/applications",
+        },
+    ),
+    "/moderation/applications/<int:member_id>/decline": (
+        "POST",
+        "/moderation/applications/{pending}/decline",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 422, "admin": 422},
+    ),
+    "/admin/documents": (
+        "GET",
+        "/admin/documents",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+    "/admin/documents/<any(charter, 'code-of-conduct', terms):document>": (
+        "GET",
+        "/admin/documents/charter",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+    # The forum's categories. "{category}" is the id of the public category "general".
+    "/c/<slug>": ("GET", "/c/general", dict.fromkeys(VIEWERS, 200)),
+    "/unread": (
+        "GET",
+        "/unread",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 200, "staff": 200, "admin": 200},
+    ),
+    "/admin/categories": (
+        "GET",
+        "/admin/categories",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+    "/admin/categories/<int:category_id>": (
+        "GET",
+        "/admin/categories/{category}",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 403, "admin": 200},
+    ),
+    # The Directory of Members: members only. "{member}" is an active member's id.
+    "/members": ("GET", "/members", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
+    "/members/<int:member_id>": (
+        "GET",
+        "/members/{member}",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/settings/profile": (
+        "GET",
+        "/settings/profile",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/settings/profile/check": (
+        "POST",
+        "/settings/profile/check?field=website",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/organisations/<int:organisation_id>": (
+        "GET",
+        "/organisations/{organisation}",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    # Threads and posts. "{thread}" is a thread in "general" whose first post "{post}" is by "member".
+    "/t/<int:thread_id>": ("GET", "/t/{thread}?page=1", dict.fromkeys(VIEWERS, 200)),
+    "/p/<int:post_id>": ("GET", "/p/{post}", dict.fromkeys(VIEWERS, "/t/{thread}")),
+    "/p/<int:post_id>/history": (
+        "GET",
+        "/p/{post}/history",
+        {"visitor": 404, "applicant": 404, **MEMBERS_200},
+    ),
+    "/c/<slug>/new": (
+        "GET",
+        "/c/general/new",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/t/<int:thread_id>/reply": (
+        "POST",
+        "/t/{thread}/reply",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_422},
+    ),
+    "/p/<int:post_id>/edit": (
+        "GET",
+        "/p/{post}/edit",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 200, "staff": 403, "admin": 403},
+    ),
+    "/p/<int:post_id>/withdraw": (
+        "GET",
+        "/p/{post}/withdraw",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 200, "staff": 403, "admin": 403},
+    ),
+    "/t/<int:thread_id>/lock": (
+        "POST",
+        "/t/{thread}/lock",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": 403,
+            "staff": "/t/{thread}",
+            "admin": "/t/{thread}",
+        },
+    ),
+    "/t/<int:thread_id>/pin": (
+        "POST",
+        "/t/{thread}/pin",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": 403,
+            "staff": "/t/{thread}",
+            "admin": "/t/{thread}",
+        },
+    ),
+    "/t/<int:thread_id>/move": (
+        "POST",
+        "/t/{thread}/move",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": 403,
+            "staff": "/t/{thread}",
+            "admin": "/t/{thread}",
+        },
+    ),
+    # Staff moderation. "{post}" is a visible post by "member".
+    "/moderation/posts/<int:post_id>/<any(hide, restore, remove):action>": (
+        "GET",
+        "/moderation/posts/{post}/hide",
+        {**STAFF_ONLY, "staff": 200, "admin": 200},
+    ),
+    "/moderation/members/<int:member_id>": (
+        "GET",
+        "/moderation/members/{member}",
+        {**STAFF_ONLY, "staff": 200, "admin": 200},
+    ),
+    "/moderation/members/<int:member_id>/<any(warn, suspend, lift, delete, note):action>": (
+        "POST",
+        "/moderation/members/{member}/note",
+        {**STAFF_ONLY, "staff": 422, "admin": 422},
+    ),
+    "/moderation/log": ("GET", "/moderation/log", {**STAFF_ONLY, "staff": 200, "admin": 200}),
+    "/moderation-log": (
+        "GET",
+        "/moderation-log",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+}
+
+
+def test_every_route_has_an_access_entry(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert rules - set(ACCESS) == set(), "add these routes to ACCESS with what each viewer gets"
+    assert set(ACCESS) - rules == set(), "these ACCESS entries name routes that no longer exist"
+
+
+@pytest.fixture
+def viewers(app, make_member):
+    make_member("applicant@example.org", status="applicant")
+    make_member("member@example.org")
+    make_member("staff@example.org", role="staff")
+    make_member("admin@example.org", role="admin")
+    pending = make_member("pending@example.org", status="applicant")
+    with app.app_context():
+        member = Member.by_email("member@example.org")
+        organisation = Organisation.create(name="Bridges Trust", name_key="bridges trust")
+        member.organisation = organisation
+        member.save()
+    with app.app_context():
+        category = Category.create(name="General", slug="general")
+    return {
+        "pending": pending.id,
+        "member": member.id,
+        "organisation": organisation.id,
+        "category": category.id,
+        **_thread_for(app, category, member),
+    }
+
+
+def _thread_for(app, category, member):
+    """A thread in the public category, opened by "member": its id and its first post's."""
+    from forum.services import posting
+
+    with app.app_context():
+        post = posting.start_thread(member, category, {"title": "Hello all", "message": "First post"})
+    return {"thread": post.thread_id, "post": post.id}
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("rule", list(ACCESS))
+def test_access(app, viewers, rule, viewer):
+    method, path, expected = ACCESS[rule]
+    client = app.test_client()
+    if viewer != "visitor":
+        signed_in = client.post("/sign-in", data={"email": f"{viewer}@example.org", "password": PASSWORD})
+        assert signed_in.status_code == 302
+    response = client.open(path.format(**viewers), method=method)
+    want = expected[viewer]
+    if isinstance(want, str):
+        assert response.status_code == 302, f"{viewer} {method} {path}: {response.status_code}"
+        assert response.headers["Location"].split("?")[0] == want.format(**viewers)
+    else:
+        assert response.status_code == want, f"{viewer} {method} {path}"
+    with app.app_context():
+        # Nothing a refused request asked for has happened.
+        if method == "POST" and "approve" in path and viewer not in ("staff", "admin"):
+            assert Member.get_by_id(viewers["pending"]).status == "applicant"

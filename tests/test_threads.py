@@ -387,7 +387,7 @@ def test_staff_lock_pin_and_move(app, make_thread):
     with app.app_context():
         other = Category.create(name="Events", slug="events")
     staff = signed_in(app, "staff@example.org")
-    assert staff.post(f"/t/{thread.id}/lock").status_code == 302
+    assert staff.post(f"/t/{thread.id}/lock", data={"reason": "uncivil"}).status_code == 302
     assert staff.post(f"/t/{thread.id}/pin").status_code == 302
     assert staff.post(f"/t/{thread.id}/move", data={"category": other.id}).status_code == 302
     with app.app_context():

@@ -54,8 +54,8 @@ def log(
         target_id=target_id,
         target_label=label[:150],
         thread_id=thread_id,
-        reason=reason,
-        note=note,
+        reason=reason or "",
+        note=note or "",
     )
 
 
