@@ -94,7 +94,8 @@ def _is_unavailable(exc: Exception) -> bool:
 
 def handle_unavailable(exc: Exception):
     if not _is_unavailable(exc):
-        if current_app.propagate_exceptions:
+        propagate = current_app.config["PROPAGATE_EXCEPTIONS"]
+        if propagate if propagate is not None else (current_app.testing or current_app.debug):
             raise exc
         return handle_unexpected(exc)
     log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)

@@ -25,6 +25,10 @@ def app(make_app):
     def boom():
         raise RuntimeError("secret internals")
 
+    @app.get("/_test/bad-sql")
+    def bad_sql():
+        db.execute_sql("SELECT no_such_column FROM document_version")
+
     @app.post("/_test/write")
     def write():
         DocumentVersion.update(summary="x").execute()
@@ -126,3 +130,9 @@ def test_locked_database_is_503_not_500(app, client):
     assert response.status_code == 503
     assert "Nothing you wrote has been lost" in response.get_data(as_text=True)
     assert client.post("/_test/write").status_code == 200
+
+
+def test_a_mistake_in_sql_is_a_500_not_a_busy_database(client):
+    response = client.get("/_test/bad-sql")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
