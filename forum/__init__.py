@@ -42,4 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (threads.bp, pages.bp, auth.bp, moderation.bp, admin.bp, directory.bp):
         app.register_blueprint(blueprint)
+    from .blueprints import help as help_pages
+
+    app.register_blueprint(help_pages.bp)
     return app

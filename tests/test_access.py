@@ -214,6 +214,9 @@ ACCESS = {
         "/moderation-log",
         {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
+    # Help and support.
+    "/help/": ("GET", "/help/", dict.fromkeys(VIEWERS, 200)),
+    "/help/<slug>": ("GET", "/help/reporting", dict.fromkeys(VIEWERS, 200)),
 }
 
 
