@@ -27,8 +27,15 @@ run: $(VENV)/.installed
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
 
+# The audits' tools (axe-core, the Nu HTML checker) come from npm, pinned in tests/browser/package.json;
+# without npm the audits are skipped with a line saying so. --ignore-scripts: vnu-jar's install script
+# would download a Java of its own, and the machine's is used. Runs again when the lock file changes.
 test: $(VENV)/.installed-test
 	@test -x /usr/bin/chromium || echo "Chromium is missing, so the browser tests will be skipped: install it with 'apt-get install chromium'."
+	@if command -v npm >/dev/null 2>&1 && [ ! tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ]; then \
+	  npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null \
+	  || echo "Could not install the audit tools with 'npm ci --prefix tests/browser': the audits will be skipped."; \
+	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

@@ -6,6 +6,7 @@ import shutil
 import threading
 
 import pytest
+from viewers import VIEWERS
 from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -61,3 +62,26 @@ def page(browser, live_server, js):
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     yield page
     context.close()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "screenshots: saves the PNGs in docs/screenshots (run alone with -m screenshots)"
+    )
+
+
+@pytest.fixture(scope="session")
+def auditor(browser):
+    """audit.Auditor: .assert_accessible(page) audits the page as it is now (see audit.py)."""
+    from audit import Auditor, axe_source
+
+    axe_source()  # skips (fails under CI) at once when axe-core is not installed
+    auditor = Auditor(browser)
+    yield auditor
+    auditor.close()
+
+
+@pytest.fixture(params=list(VIEWERS))
+def viewer(request):
+    """Parametrises a test over the viewers in viewers.py (visitor, member, staff, ...)."""
+    return request.param
