@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (threads.bp, pages.bp, auth.bp, moderation.bp, admin.bp, directory.bp):
         app.register_blueprint(blueprint)
     from .blueprints import help as help_pages
+    from .blueprints import support
 
-    app.register_blueprint(help_pages.bp)
+    for blueprint in (help_pages.bp, support.bp, support.staff_bp):
+        app.register_blueprint(blueprint)
     return app

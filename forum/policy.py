@@ -132,6 +132,11 @@ RULES = {
     "see_contact_emails": lambda m, t: (
         is_active_member(m) and m.id in (t.sender_id, t.recipient_id) and t.status == "accepted"
     ),
+    # Help and support: anyone may contact the team; whoever is signed in sees their own
+    # requests; staff handle the inbox, and a complaint about staff only admins.
+    "see_own_requests": lambda m, t: _signed_in(m) and m.status in ("applicant", "active", "suspended"),
+    "view_own_support_request": lambda m, t: _signed_in(m) and t.member_id == m.id,
+    "handle_support_request": lambda m, t: is_staff(m) and (is_admin(m) or not t.admins_only),
 }
 
 

@@ -217,6 +217,40 @@ ACCESS = {
     # Help and support.
     "/help/": ("GET", "/help/", dict.fromkeys(VIEWERS, 200)),
     "/help/<slug>": ("GET", "/help/reporting", dict.fromkeys(VIEWERS, 200)),
+    "/support": ("GET", "/support", dict.fromkeys(VIEWERS, 200)),
+    "/support/requests": ("GET", "/support/requests", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    # Someone else's request: nobody but its sender sees it here.
+    "/support/requests/<int:request_id>": (
+        "GET",
+        "/support/requests/99999",
+        {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 404)},
+    ),
+    "/moderation/support/": ("GET", "/moderation/support/", {**STAFF_ONLY, "staff": 200, "admin": 200}),
+    "/moderation/support/<int:request_id>": (
+        "GET",
+        "/moderation/support/99999",
+        {**STAFF_ONLY, "staff": 404, "admin": 404},
+    ),
+    "/moderation/support/<int:request_id>/answer": (
+        "POST",
+        "/moderation/support/99999/answer",
+        {**STAFF_ONLY, "staff": 404, "admin": 404},
+    ),
+    "/moderation/support/<int:request_id>/note": (
+        "POST",
+        "/moderation/support/99999/note",
+        {**STAFF_ONLY, "staff": 404, "admin": 404},
+    ),
+    "/moderation/support/<int:request_id>/assign": (
+        "POST",
+        "/moderation/support/99999/assign",
+        {**STAFF_ONLY, "staff": 404, "admin": 404},
+    ),
+    "/moderation/support/<int:request_id>/status": (
+        "POST",
+        "/moderation/support/99999/status",
+        {**STAFF_ONLY, "staff": 404, "admin": 404},
+    ),
 }
 
 

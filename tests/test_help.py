@@ -39,7 +39,7 @@ def test_sections_are_h2_and_subsections_h3(client):
 
 def test_pages_link_to_each_other(client):
     page = client.get("/help/reporting").get_data(as_text=True)
-    assert 'href="/contact"' in page
+    assert 'href="/support"' in page
     page = client.get("/help/self-moderation").get_data(as_text=True)
     assert 'href="/help/posting"' in page
 

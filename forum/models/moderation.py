@@ -42,6 +42,10 @@ ACTIONS = {
     "delete_member": "deleted an account",
     "approve_application": "approved an application",
     "decline_application": "declined an application",
+    "answer_support": "answered a request to the team",
+    "note_support": "added a note to a request to the team",
+    "assign_support": "assigned a request to the team",
+    "status_support": "changed the status of a request to the team",
 }
 TARGET_TYPES = ("post", "thread", "member")
 
