@@ -27,13 +27,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _text(label, max_length, description="", textarea=False, **kw):
+def _text(label, max_length, description="", textarea=False, strip=True, **kw):
     cls = TextAreaField if textarea else StringField
     return cls(
         label,
         validators=[Optional(), Length(max=max_length, message=f"Use at most {max_length:,} characters.")],
         description=description,
-        filters=[_strip],
+        filters=[_strip] if strip else [],
         **kw,
     )
 
@@ -76,6 +76,8 @@ class ProfileForm(FlaskForm):
         "Organisation",
         120,
         "Pick yours from the list as you type, or name a new one. Leave empty for none.",
+        # Kept as typed: only spaces is a mistake to point out, not a choice of none.
+        strip=False,
         render_kw={"autocomplete": "organization", "list": "organisations"},
     )
     job_title = _text("Role or job title", 120, render_kw={"autocomplete": "organization-title"})

@@ -8,6 +8,7 @@ import pytest
 from helpers import PASSWORD
 
 from forum.models import Category, Member, Organisation
+from forum.models.directory import ContactRequest
 
 VIEWERS = ("visitor", "applicant", "member", "staff", "admin")
 SIGN_IN = "/sign-in"
@@ -130,6 +131,39 @@ ACCESS = {
         "GET",
         "/organisations/{organisation}",
         {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/organisations/<int:organisation_id>/edit": (
+        "GET",
+        "/organisations/{organisation}/edit",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/organisations/<int:organisation_id>/merge": (
+        "POST",
+        "/organisations/{organisation}/merge",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 422, "admin": 422},
+    ),
+    # "{friend}" takes requests from anyone and has sent "{contact}" to "member".
+    "/members/<int:member_id>/contact": (
+        "GET",
+        "/members/{friend}/contact",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/contact": ("GET", "/contact", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
+    "/contact/<int:request_id>": (
+        "GET",
+        "/contact/{contact}",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 200, "staff": 404, "admin": 404},
+    ),
+    "/contact/<int:request_id>/<any(accept, decline, report):answer>": (
+        "POST",
+        "/contact/{contact}/decline",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            "member": "/contact/{contact}",
+            "staff": 404,
+            "admin": 404,
+        },
     ),
     # Threads and posts. "{thread}" is a thread in "general" whose first post "{post}" is by "member".
     "/t/<int:thread_id>": ("GET", "/t/{thread}?page=1", dict.fromkeys(VIEWERS, 200)),
@@ -272,12 +306,17 @@ def viewers(app, make_member):
         organisation = Organisation.create(name="Bridges Trust", name_key="bridges trust")
         member.organisation = organisation
         member.save()
+        friend = make_member("friend@example.org")
+        Member.update(contact_policy="anyone").where(Member.id == friend.id).execute()
+        contact = ContactRequest.create(sender=friend, recipient=member, purpose="Mentoring")
     with app.app_context():
         category = Category.create(name="General", slug="general")
     return {
         "pending": pending.id,
         "member": member.id,
         "organisation": organisation.id,
+        "friend": friend.id,
+        "contact": contact.id,
         "category": category.id,
         **_thread_for(app, category, member),
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from peewee import (
     JOIN,
+    Case,
     CharField,
     DateTimeField,
     ForeignKeyField,
@@ -118,7 +119,7 @@ class ContactRequest(BaseModel):
     @classmethod
     def received_by(cls, member, limit: int = 50):
         """Waiting ones first, then the latest answered."""
-        waiting = fn.CASE(None, [(cls.status == "pending", 0)], 1)
+        waiting = Case(None, [(cls.status == "pending", 0)], 1)
         return (
             cls.with_people()
             .where(cls.recipient == member)
@@ -224,7 +225,7 @@ def _word_matches(word: str, see_everything: bool):
 def ordered(query, sort: str):
     if sort == "active":
         # Never-active members last on both databases (NULLs sort differently by default).
-        never = fn.CASE(None, [(Member.last_active_at.is_null(), 1)], 0)
+        never = Case(None, [(Member.last_active_at.is_null(), 1)], 0)
         return query.order_by(never, Member.last_active_at.desc(), Member.id.desc())
     return query.order_by(fn.LOWER(Member.name), Member.id)
 

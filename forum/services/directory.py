@@ -302,3 +302,16 @@ def filter_choices(viewer) -> dict:
     """The search form's lists: regions in use and the areas of expertise (two queries)."""
     everything = policy.can(viewer, "see_whole_profile")
     return {"regions": regions_in_use(everything), "expertise": list(Expertise.listed())}
+
+
+RECENT = 5
+
+
+def recent_activity(member, viewer) -> tuple[list, list]:
+    """The member's latest threads and posts that the viewer may read (the threads module's
+    named queries decide what that is)."""
+    from ..models.threads import Post, Thread
+
+    if not (hasattr(Thread, "recent_by") and hasattr(Post, "recent_by")):
+        return [], []  # until the threads module offers them
+    return list(Thread.recent_by(member, viewer, RECENT)), list(Post.recent_by(member, viewer, RECENT))

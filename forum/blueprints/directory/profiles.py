@@ -1,31 +1,16 @@
-"""The Directory of Members: search, profiles, organisations, one's own profile settings."""
+"""Searching the directory, reading a profile, and editing one's own."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, user_logged_in
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from ..blueprints.auth import REGIONS
-from ..errors import DomainError, NotFound
-from ..forms_directory import ProfileForm, SearchForm, choices
-from ..models import Organisation
-from ..models.directory import Expertise, organisation_members
-from ..policy import can, refusal
-from ..services import directory
-from ..web import add_form_error, announce, render_page_or_part
-
-bp = Blueprint("directory", __name__)
-
-
-@bp.record_once
-def _track_sign_ins(state):
-    # Signing in counts as activity for "recently active"; posting is the other thing that does.
-    user_logged_in.connect(lambda sender, user, **extra: directory.record_activity(user), state.app)
-
-
-@bp.before_request
-def members_only():
-    # The whole directory is for members: checked once here, so no new route can forget it.
-    return refusal("browse_directory")
-
+from ...errors import DomainError, NotFound
+from ...forms_directory import ProfileForm, SearchForm, choices
+from ...models import Organisation
+from ...models.directory import Expertise
+from ...services import contact, directory
+from ...web import add_form_error, announce, render_page_or_part
+from ..auth import REGIONS
+from . import bp
 
 # -- the directory ---------------------------------------------------------------------------------
 
@@ -47,7 +32,15 @@ def index():
 
 @bp.get("/members/<int:member_id>")
 def profile(member_id):
-    return render_template("directory/profile.html", p=directory.profile_for(current_user, member_id))
+    p = directory.profile_for(current_user, member_id)
+    threads, posts = directory.recent_activity(p.member, current_user)
+    return render_template(
+        "directory/profile.html",
+        p=p,
+        contact=contact.state_between(current_user, p.member),
+        recent_threads=threads,
+        recent_posts=posts,
+    )
 
 
 # -- one's own profile -----------------------------------------------------------------------------
@@ -108,15 +101,3 @@ def check_settings():
     for problem in directory.profile_problems(form.data):
         add_form_error(form, problem)
     return render_template("directory/_settings_field.html", form=form, name=name)
-
-
-# -- organisations ---------------------------------------------------------------------------------
-
-
-@bp.get("/organisations/<int:organisation_id>")
-def organisation(organisation_id):
-    org = Organisation.get_or_none(Organisation.id == organisation_id)
-    if org is None:
-        raise NotFound("There is no such organisation.")
-    members = list(organisation_members(org, can(current_user, "see_whole_profile")))
-    return render_template("directory/organisation.html", organisation=org, members=members)

@@ -1,0 +1,249 @@
+"""Contact on the recipient's terms: a short introduction sent through the forum, which the
+recipient accepts (both then see each other's email, and both are emailed), declines, or reports
+as unsolicited promotion. The Charter forbids unsolicited self-promotion, so the limits here are
+about protecting recipients, not about the sender's convenience."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from peewee import IntegrityError
+
+from .. import mail, policy
+from ..db import db
+from ..errors import Conflict, Invalid, NotAllowed, NotFound
+from ..models import Member, utcnow
+from ..models.directory import CONTACT_POLICIES, ContactRequest, MemberExpertise
+
+# Requests a member may send in any 24 hours, not counting ones already accepted: enough to reach
+# the people one means to, too few for a mailing campaign.
+DAILY_LIMIT = 3
+DAY = timedelta(hours=24)
+# After a "no", the same sender waits this long before asking the same person again.
+DECLINE_COOLDOWN = timedelta(days=30)
+
+
+class TooMany(Conflict):
+    status = 429
+
+
+@dataclass
+class ContactTerms:
+    """What policy.contact_refusal needs: the recipient, and whether the two share an area of
+    expertise or a region (read here, so the rule itself never queries)."""
+
+    recipient: Member
+    shared: bool
+
+
+@dataclass
+class ContactState:
+    """Where a viewer stands with a member, for the profile's Contact section."""
+
+    refusal: str | None
+    open_request: ContactRequest | None
+    accepted: ContactRequest | None
+    declined_until: object | None  # the datetime a declined sender may ask again
+
+    @property
+    def may_send(self) -> bool:
+        return self.refusal is None and self.open_request is None and self.declined_until is None
+
+
+def terms_for(sender, recipient) -> ContactTerms:
+    if recipient.contact_policy != "shared" or sender.id == recipient.id:
+        return ContactTerms(recipient, shared=False)
+    region = (sender.region or "").strip().lower()
+    if region and region == (recipient.region or "").strip().lower():
+        return ContactTerms(recipient, shared=True)
+    mine = MemberExpertise.select(MemberExpertise.expertise).where(MemberExpertise.member == sender)
+    shared = (
+        MemberExpertise.select()
+        .where((MemberExpertise.member == recipient) & MemberExpertise.expertise.in_(mine))
+        .exists()
+    )
+    return ContactTerms(recipient, shared=shared)
+
+
+def state_between(viewer, member) -> ContactState:
+    """The viewer's standing with `member`: two queries at most."""
+    refusal = policy.contact_refusal(viewer, terms_for(viewer, member))
+    open_request = accepted = declined_until = None
+    if viewer.id != member.id:
+        for request in ContactRequest.between(viewer, member).limit(20):
+            if request.status == "pending" and open_request is None:
+                open_request = request
+            elif request.status == "accepted" and accepted is None:
+                accepted = request
+            elif request.status == "declined" and request.sender_id == viewer.id and declined_until is None:
+                until = request.answered_at + DECLINE_COOLDOWN
+                declined_until = until if until > utcnow() else None
+    return ContactState(refusal, open_request, accepted, declined_until)
+
+
+def policy_label(member) -> str:
+    return CONTACT_POLICIES.get(member.contact_policy, "")
+
+
+# -- sending -------------------------------------------------------------------------------------
+
+
+def recipient(member_id: int) -> Member:
+    found = Member.get_or_none((Member.id == member_id) & (Member.status == "active"))
+    if found is None:
+        raise NotFound("There is no such member.")
+    return found
+
+
+def check_may_send(sender, to: Member) -> None:
+    """NotAllowed, with the recipient's terms in words, if the sender may not ask at all."""
+    refusal = policy.contact_refusal(sender, terms_for(sender, to))
+    if refusal:
+        raise NotAllowed(refusal)
+
+
+def send(sender, recipient_id: int, purpose: str, message: str) -> ContactRequest:
+    """Send a contact request and email the recipient; all or nothing."""
+    to = recipient(recipient_id)
+    check_may_send(sender, to)
+    purpose = " ".join((purpose or "").split())
+    if not purpose:
+        raise Invalid("Say in a line what you would like to talk about.", field="purpose")
+    try:
+        with db.atomic():
+            _check_limits(sender, to)
+            request = ContactRequest.create(
+                sender=sender, recipient=to, purpose=purpose, message=(message or "").strip()
+            )
+            _email(
+                to.email,
+                f"{sender.name} would like to get in touch",
+                "contact-request",
+                item=request,
+                sender=sender,
+                recipient=to,
+            )
+    except IntegrityError:
+        # Sent twice at once: the partial unique index on open requests lets one through.
+        raise Conflict(f"You already have a request waiting for {to.name}.") from None
+    return request
+
+
+def _check_limits(sender, to: Member) -> None:
+    now = utcnow()
+    for earlier in ContactRequest.between(sender, to).limit(20):
+        if earlier.status == "pending" and earlier.sender_id == sender.id:
+            raise Conflict(f"You already have a request waiting for {to.name}. They will answer it in time.")
+        if earlier.status == "pending":
+            raise Conflict(
+                f"{to.name} has already sent you a request: answer it in your contact requests.",
+            )
+        if (
+            earlier.status == "declined"
+            and earlier.sender_id == sender.id
+            and earlier.answered_at + DECLINE_COOLDOWN > now
+        ):
+            again = earlier.answered_at + DECLINE_COOLDOWN
+            raise Conflict(f"{to.name} declined your last request. You can ask again from {again:%-d %B %Y}.")
+    recent = (
+        ContactRequest.select()
+        .where(
+            (ContactRequest.sender == sender)
+            & (ContactRequest.created_at > now - DAY)
+            & (ContactRequest.status != "accepted")
+        )
+        .count()
+    )
+    if recent >= DAILY_LIMIT:
+        raise TooMany(
+            f"You have sent {DAILY_LIMIT} contact requests in the last day that are still waiting "
+            "or were declined. Please wait a day before sending another."
+        )
+
+
+# -- answering -----------------------------------------------------------------------------------
+
+
+def request_for(viewer, request_id: int) -> ContactRequest:
+    """A request with both people, if the viewer is one of them; 404 otherwise, so nobody learns
+    which requests exist between other members."""
+    request = ContactRequest.with_people().where(ContactRequest.id == request_id).first()
+    if request is None or not policy.can(viewer, "view_contact_request", request):
+        raise NotFound("There is no such contact request.")
+    return request
+
+
+def _answer(recipient_member, request_id: int, status: str) -> ContactRequest:
+    """Compare-and-set on status, so two answers at once (two tabs) cannot both win."""
+    request = request_for(recipient_member, request_id)
+    if not policy.can(recipient_member, "answer_contact_request", request):
+        if request.recipient_id == recipient_member.id:
+            raise Conflict(f"You have already {request.status} this request.")
+        raise NotAllowed("Only the person a request was sent to can answer it.")
+    now = utcnow()
+    changed = (
+        ContactRequest.update(status=status, answered_at=now)
+        .where((ContactRequest.id == request.id) & (ContactRequest.status == "pending"))
+        .execute()
+    )
+    if not changed:
+        raise Conflict("This request was answered a moment ago. Reload the page to see how.")
+    request.status, request.answered_at = status, now
+    return request
+
+
+def accept(member, request_id: int) -> ContactRequest:
+    """Both people get each other's email, on the page and by email."""
+    with db.atomic():
+        request = _answer(member, request_id, "accepted")
+        sender, to = request.sender, request.recipient
+        for person, other in ((sender, to), (to, sender)):
+            _email(
+                person.email,
+                f"You and {other.name} are in touch",
+                "contact-accepted",
+                item=request,
+                person=person,
+                other=other,
+            )
+    return request
+
+
+def decline(member, request_id: int) -> ContactRequest:
+    """No email: the sender sees the answer among their requests, and a "no" needs no ceremony."""
+    with db.atomic():
+        return _answer(member, request_id, "declined")
+
+
+def report(member, request_id: int) -> ContactRequest:
+    """Report a request as unsolicited promotion: it is declined (if still waiting) and staff are
+    emailed, since the Charter forbids unsolicited self-promotion and sales pitches."""
+    with db.atomic():
+        request = request_for(member, request_id)
+        if not policy.can(member, "report_contact_request", request):
+            if request.reported_at is not None:
+                raise Conflict("You have already reported this request.")
+            raise NotAllowed("Only the person a request was sent to can report it.")
+        now = utcnow()
+        ContactRequest.update(reported_at=now).where(ContactRequest.id == request.id).execute()
+        request.reported_at = now
+        if request.is_pending:
+            request = _answer(member, request_id, "declined")
+            request.reported_at = now
+        staff = Member.select().where((Member.role.in_(("staff", "admin"))) & (Member.status == "active"))
+        for person in staff:
+            _email(
+                person.email,
+                "A contact request was reported as unsolicited promotion",
+                "contact-reported",
+                item=request,
+                staff=person,
+            )
+    return request
+
+
+def _email(to: str, subject: str, kind: str, **context) -> None:
+    site = current_app.config["SITE_NAME"]
+    context["link"] = url_for("directory.contact_request", request_id=context["item"].id, _external=True)
+    body = render_template(f"email/{kind}.txt", site_name=site, **context)
+    mail.queue(to, f"{subject} · {site}", body, kind)
