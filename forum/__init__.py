@@ -38,9 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
 
-    from .blueprints import admin, auth, directory, moderation, pages, threads
+    from .blueprints import admin, auth, directory, moderation, pages, reports, threads
 
-    for blueprint in (threads.bp, pages.bp, auth.bp, moderation.bp, admin.bp, directory.bp):
+    for blueprint in (threads.bp, pages.bp, auth.bp, moderation.bp, admin.bp, directory.bp, reports.bp):
         app.register_blueprint(blueprint)
     from .blueprints import help as help_pages
     from .blueprints import support

@@ -98,6 +98,20 @@ def set_role(email, role):
     click.echo(f"{member.name} <{member.email}> is now {member.role}.")
 
 
+@users_cli.command("trust")
+@click.argument("email")
+@click.option("--undo", is_flag=True, help="Take the trust away again.")
+def trust_user(email, undo):
+    """Trust a member: their single report hides a post until staff review it, as staff's does."""
+    from .services import reporting
+
+    try:
+        member = reporting.set_trusted_by_email(email, not undo)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"{member.name} <{member.email}> is {'now' if member.trusted else 'no longer'} trusted.")
+
+
 @users_cli.command("list")
 @click.option("--status", type=click.Choice(STATUSES), help="Only accounts with this status.")
 def list_users(status):

@@ -40,6 +40,14 @@ def load(app, overrides=None):
         POST_INTERVAL=2,
         NEW_MEMBER_POST_INTERVAL=10,
         NEW_MEMBER_DAYS=7,
+        # Reporting. Reports from this many distinct members hide a post until staff review it (one
+        # from staff or a trusted member is enough), so harm does not wait for office hours. Each
+        # member may send this many reports an hour, so the button cannot be used to silence
+        # someone; and a member with this many dismissed reports (more than were actioned) stops
+        # counting toward hiding. Their reports still reach staff.
+        REPORT_HIDE_THRESHOLD=_int_env("FORUM_REPORT_HIDE_THRESHOLD", 3),
+        REPORTS_PER_HOUR=_int_env("FORUM_REPORTS_PER_HOUR", 20),
+        REPORT_DISMISSED_LIMIT=_int_env("FORUM_REPORT_DISMISSED_LIMIT", 5),
         # werkzeug's scrypt; the tests use a cheap method so that hundreds of accounts stay fast.
         PASSWORD_HASH_METHOD="scrypt",
         # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.

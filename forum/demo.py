@@ -10,7 +10,7 @@ from flask import current_app
 
 from .db import db
 from .models import Member, Organisation, Thread, utcnow
-from .services import categories, membership, posting
+from .services import categories, membership, posting, reporting
 
 DEMO_PASSWORD = "belong demo network"
 
@@ -108,6 +108,15 @@ THREADS = [
 ]
 
 
+# A sales pitch in a practice thread, and a member's report of it: the staff queue is not empty.
+PITCH = (
+    1,
+    7,
+    "Our volunteer app fixes all of this! 30% off for Network members this week only: message me.",
+)
+REPORT = (4, "promotion", "A sales pitch in the middle of a practice thread.")
+
+
 def seed() -> list[str]:
     """Create the demo network; returns lines telling how to sign in. Refuses a second run."""
     if Member.by_email(PEOPLE[0][0]):
@@ -137,6 +146,7 @@ def _seed() -> list[str]:
             member.save()
             people.append(member)
         cats = [categories.create_category(name, desc, read, post) for name, desc, read, post in CATEGORIES]
+        threads = []
         for cat, author, title, sharing, message, replies in THREADS:
             first = posting.start_thread(
                 people[author], cats[cat], {"title": title, "message": message, "sharing": sharing}
@@ -144,6 +154,12 @@ def _seed() -> list[str]:
             thread = Thread.with_category(first.thread_id)
             for replier, text in replies:
                 posting.reply(people[replier], thread, {"message": text})
+            threads.append(thread)
+        thread, author, text = PITCH
+        pitch = posting.reply(people[author], Thread.with_category(threads[thread].id), {"message": text})
+        reporter, reason, note = REPORT
+        target = reporting.load_target(people[reporter], "post", pitch.id)
+        reporting.report(people[reporter], target, {"reason": reason, "note": note})
     return [f"  {role:6} {email}" for email, _, role, _, _ in PEOPLE[:3]] + [
         f"Password for every demo account: {DEMO_PASSWORD}"
     ]

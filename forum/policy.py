@@ -7,10 +7,10 @@ anonymous visitor. Rules read only what is already loaded; none of them queries 
 
 from functools import wraps
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
-from .errors import NotAllowed
+from .errors import Conflict, NotAllowed, NotFound
 
 
 def _signed_in(member) -> bool:
@@ -65,8 +65,12 @@ def is_author(member, post) -> bool:
 
 
 def may_see_post_body(member, post) -> bool:
-    """Withdrawn, hidden and removed posts show a placeholder; staff see what was there."""
-    return post.status == "visible" or is_staff(member)
+    """Withdrawn, hidden and removed posts show a placeholder; staff see what was there. The author
+    of a hidden post still reads it, and why: hiding (after reports) waits for staff to review
+    it, and must not take a member's words from them before anyone has looked."""
+    return (
+        post.status == "visible" or is_staff(member) or (post.status == "hidden" and is_author(member, post))
+    )
 
 
 def may_act_on_member(staff, member) -> bool:
@@ -105,6 +109,19 @@ RULES = {
     "act_on_member": may_act_on_member,
     "read_moderation_log": lambda m, t: is_active_member(m),
     "manage_roles": lambda m, t: is_admin(m),
+    # Reporting (see report_refusal). "report": may use Report buttons at all; the target of
+    # report_<kind> is the Post, Thread or Member reported; photos will add "report_photo".
+    "report": lambda m, t: is_active_member(m),
+    "report_post": lambda m, t: report_refusal(m, "post", t) is None,
+    "report_thread": lambda m, t: report_refusal(m, "thread", t) is None,
+    "report_member": lambda m, t: report_refusal(m, "member", t) is None,
+    "see_own_reports": lambda m, t: is_active_member(m),
+    # A single report from staff or a trusted member hides a post at once.
+    "hide_by_single_report": lambda m, t: is_staff(m) or (is_active_member(m) and bool(m.trusted)),
+    # Whether a report counts toward hiding; t: the reporter's (dismissed, actioned) record.
+    "count_toward_hiding": lambda m, t: report_counts(m, t),
+    "resolve_report": lambda m, t: is_staff(m),
+    "manage_trust": lambda m, t: is_staff(m),
     # The Directory of Members: for members only. Staff see every field of every profile and
     # unlisted members too; each member sees all of their own.
     "browse_directory": lambda m, t: is_active_member(m),
@@ -160,6 +177,52 @@ def contact_refusal(member, terms) -> str | None:
             "an area of expertise or their region."
         )
     return f"{recipient.name} doesn't take contact requests."
+
+
+def report_refusal(member, kind: str, target):
+    """Why `member` may not report `target` (kind: "post", "thread" or "member"), as the domain
+    error to raise, or None if they may. What they cannot see is not found, so a report cannot
+    confirm that something hidden from them exists."""
+    if not is_active_member(member):
+        return NotAllowed("Only members can report.")
+    if kind == "post":
+        if not may_read_thread(member, target.thread):
+            return NotFound("There is no such post, or it is for members only.")
+        if is_author(member, target):
+            return NotAllowed("You can't report your own post.")
+        if target.status == "hidden":
+            return Conflict("This post is already hidden while the team reviews it.")
+        if target.status != "visible":
+            return NotFound("This post was withdrawn or removed: there is nothing left to report.")
+        return None
+    if kind == "thread":
+        if not may_read_thread(member, target):
+            return NotFound("There is no such thread, or it is for members only.")
+        if target.author_id == member.id:
+            return NotAllowed("You can't report your own thread.")
+        if target.status != "visible":
+            return NotFound("This thread was removed: there is nothing left to report.")
+        return None
+    if kind == "member":
+        if target.status != "active" and not is_staff(member):
+            return NotFound("There is no such member.")
+        if target.id == member.id:
+            return NotAllowed("You can't report yourself.")
+        if target.status != "active":
+            return NotFound("This account is no longer active: there is nothing to report.")
+        return None
+    return NotFound("There is nothing like that to report.")
+
+
+def report_counts(member, record) -> bool:
+    """Whether `member`'s report counts toward hiding a post. record: (dismissed, actioned), how
+    many of their reports staff decided each way. Someone whose reports are repeatedly dismissed
+    (REPORT_DISMISSED_LIMIT or more, and more than were actioned) stops counting, so that a few
+    members cannot use the threshold to silence someone; their reports still reach staff."""
+    if is_staff(member):
+        return True
+    dismissed, actioned = record
+    return not (dismissed >= current_app.config["REPORT_DISMISSED_LIMIT"] and dismissed > actioned)
 
 
 def can(member, action: str, target=None) -> bool:

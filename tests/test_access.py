@@ -285,6 +285,13 @@ ACCESS = {
         "/moderation/support/99999/status",
         {**STAFF_ONLY, "staff": 404, "admin": 404},
     ),
+    # Reporting. "{post}" and "{thread}" are the member's own: staff may report them, the member may not.
+    "/report/<any(post, thread, member):kind>/<int:target_id>": (
+        "GET",
+        "/report/post/{post}",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
+    ),
+    "/reports": ("GET", "/reports", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
 }
 
 

@@ -77,7 +77,7 @@ def test_hide_in_place_asks_for_a_reason_and_logs_it(app, thread, outbox):
         and "Disrespectful or uncivil" in outbox()[-1].body_text
     )
     others = text(signed_in(app, "other@example.org").get(f"/t/{thread.id}?page=1"))
-    assert "Original words" not in others and "hidden while staff review it" in others
+    assert "Original words" not in others and "hidden while the team reviews it" in others
 
 
 def test_a_stale_action_changes_nothing(app, thread):

@@ -87,6 +87,12 @@ class Member(UserMixin, BaseModel):
     contact_note = CharField(max_length=200, default="")
     # Signing in and posting move it; the directory sorts by it ("recently active").
     last_active_at = DateTimeField(null=True, index=True)
+    # Set by staff (or `flask users trust`): this member's single report hides a post at once,
+    # as a staff member's does (migration 007).
+    trusted = BooleanField(default=False)
+    # How many reports the member has made: pages skip looking up which of their items the
+    # member reported when it is 0, as it is for most members (migration 007).
+    report_count = IntegerField(default=0)
 
     # A suspension (migration 008): until then the member may sign in and read, but not post.
     suspended_until = DateTimeField(null=True)
