@@ -152,6 +152,7 @@ def test_cancel_closes_the_form(app, members, thread):
     client = signed_in(app, "ada")
     closed = client.get("/report/post/1?closed=1", headers=HTMX)
     assert "<fieldset" not in text(closed) and ">Report</button>" in text(closed)
+    assert '"focus": "#report-post-1-button"' in closed.headers["HX-Trigger"]
     assert client.get("/report/post/1?closed=1").headers["Location"] == f"/t/{thread.id}?page=1#post-1"
 
 

@@ -103,7 +103,9 @@ def report(kind, target_id):
         # Cancel: the button alone again in place; without JavaScript, back to the item.
         if request.htmx:
             is_reported = Report.by(current_user, kind, target.id) is not None
-            return render_template("reports/_report_control.html", target=target, is_reported=is_reported)
+            body = render_template("reports/_report_control.html", target=target, is_reported=is_reported)
+            # The Cancel link is gone with the form: focus goes back to the button that opened it.
+            return announce(body, "", f"#report-{target.key}-button")
         return redirect(target.url)
     existing = Report.by(current_user, kind, target.id)
     if existing:

@@ -144,3 +144,17 @@ def test_hidden_for_others_readable_by_its_author_and_my_reports(page, app, thre
     expect(item).to_contain_text("Action taken")
     expect(item).to_contain_text("We removed the advert and spoke to them.")
     assert page.console_errors == []
+
+
+def test_cancel_closes_the_form_and_goes_back(page, thread_id, js):
+    sign_in(page, "reader@example.org")
+    page.goto(f"/t/{thread_id}?page=1")
+    page.locator("#post-1").get_by_role("button", name="Report", exact=True).click()
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("group", name="Reason")).to_have_count(0)
+    button = page.locator("#post-1").get_by_role("button", name="Report", exact=True)
+    if js:  # closed in place, focus back on the button that opened it
+        expect(button).to_be_focused()
+    else:
+        assert page.url.endswith(f"/t/{thread_id}?page=1#post-1")
+    expect(button).to_be_visible()
