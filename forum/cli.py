@@ -194,6 +194,17 @@ def seed_demo():
         click.echo(line)
 
 
+moderation_cli = AppGroup("moderation", help="The moderation queue.")
+
+
+@moderation_cli.command("summary")
+def queue_summary():
+    """Email the daily queue summary to each staff member who asked for it (run it daily)."""
+    from .services import queue
+
+    click.echo(f"Sent {queue.send_daily_summaries()} summary email(s) to the outbox.")
+
+
 def init_app(app):
-    for group in (db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo):
+    for group in (db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, moderation_cli):
         app.cli.add_command(group)

@@ -19,6 +19,8 @@ def load(app, overrides=None):
     env = os.environ
     app.config.update(
         SITE_NAME=env.get("FORUM_SITE_NAME", "Belong Forum"),
+        # Where the forum is reached, for links in email sent outside a request (the CLI).
+        BASE_URL=env.get("FORUM_BASE_URL", "http://127.0.0.1:5000"),
         DATABASE_URL=env.get("FORUM_DATABASE_URL") or f"sqlite:///{instance / 'forum.sqlite3'}",
         # How long a request waits for another's lock (SQLite's busy timeout, PostgreSQL's
         # lock_timeout) before the forum answers "busy, try again" (503) instead of hanging.

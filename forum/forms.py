@@ -272,7 +272,8 @@ def _reason_field(label="Reason"):
 
 def _note_field(label="Note (optional)", description="Shown to the member with the reason."):
     return TextAreaField(
-        label, validators=[Optional(), Length(max=2000, message="Use at most 2,000 characters.")],
+        label,
+        validators=[Optional(), Length(max=2000, message="Use at most 2,000 characters.")],
         description=description,
     )
 
@@ -321,4 +322,11 @@ class StaffNoteForm(FlaskForm):
         "Staff note",
         validators=[InputRequired("Write the note."), Length(max=5000)],
         description="Seen by staff only.",
+    )
+
+
+class DismissForm(FlaskForm):
+    outcome_note = TextAreaField(
+        "Note for the reporters (optional)",
+        validators=[Optional(), Length(max=2000, message="Use at most 2,000 characters.")],
     )

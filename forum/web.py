@@ -56,6 +56,13 @@ def path_for(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
+def absolute_url(endpoint: str, **values) -> str:
+    """A full URL for an email: from the request when there is one, else from FORUM_BASE_URL."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)
+
+
 def add_form_error(form, error) -> None:
     """Show a domain error beside the field it is about, or at the top of the form."""
     field = getattr(form, error.field, None) if error.field else None

@@ -51,16 +51,16 @@ ACCESS = {
         "/account/password",
         {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)},
     ),
-    "/moderation/": (
-        "GET",
-        "/moderation/",
-        {
-            "visitor": SIGN_IN,
-            "applicant": "/application",
-            "member": 403,
-            "staff": "/moderation/applications",
-            "admin": "/moderation/applications",
-        },
+    "/moderation/": ("GET", "/moderation/", {**STAFF_ONLY, "staff": 200, "admin": 200}),
+    "/moderation/summary": (
+        "POST",
+        "/moderation/summary",
+        {**STAFF_ONLY, "staff": "/moderation/", "admin": "/moderation/"},
+    ),
+    "/moderation/queue/<any(post, thread, member):kind>/<int:target_id>/dismiss": (
+        "POST",
+        "/moderation/queue/post/{post}/dismiss",
+        {**STAFF_ONLY, "staff": 409, "admin": 409},
     ),
     "/moderation/applications": (
         "GET",
@@ -252,7 +252,11 @@ ACCESS = {
     "/help/": ("GET", "/help/", dict.fromkeys(VIEWERS, 200)),
     "/help/<slug>": ("GET", "/help/reporting", dict.fromkeys(VIEWERS, 200)),
     "/support": ("GET", "/support", dict.fromkeys(VIEWERS, 200)),
-    "/support/requests": ("GET", "/support/requests", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/support/requests": (
+        "GET",
+        "/support/requests",
+        {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)},
+    ),
     # Someone else's request: nobody but its sender sees it here.
     "/support/requests/<int:request_id>": (
         "GET",

@@ -215,3 +215,24 @@ def test_approving_an_application_is_logged(app, people, make_member):
     signed_in(app, "staff@example.org").post(f"/moderation/applications/{applicant.id}/approve")
     with app.app_context():
         assert LogEntry.get().action == "approve_application"
+
+
+def test_two_staff_acting_at_once_leave_one_result(app, thread):
+    import threading
+
+    clients = [signed_in(app, "staff@example.org"), signed_in(app, "staff2@example.org")]
+    results, start = [], threading.Barrier(2)
+
+    def act(client, action):
+        start.wait()
+        results.append(client.post(f"/moderation/posts/2/{action}", data={"reason": "spam"}).status_code)
+
+    workers = [threading.Thread(target=act, args=(c, "remove")) for c in clients]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(10)
+    assert sorted(results) in ([302, 409], [302, 503])  # the loser is told, or asked to retry
+    with app.app_context():
+        assert Post.get_by_id(2).status == "removed"
+        assert LogEntry.select().where(LogEntry.action == "remove_post").count() == 1

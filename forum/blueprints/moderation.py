@@ -6,10 +6,11 @@ thread page) and on members (warn, suspend, lift, delete, notes)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import DomainError, NotFound
+from ..errors import Conflict, DomainError, NotFound
 from ..forms import (
     DeclineForm,
     DeleteMemberForm,
+    DismissForm,
     EmptyForm,
     ModerationForm,
     StaffNoteForm,
@@ -17,8 +18,9 @@ from ..forms import (
     WarnForm,
 )
 from ..models import LogEntry, Member, Post, StaffNote
+from ..models.reports import REASONS
 from ..policy import refusal
-from ..services import membership, moderating
+from ..services import membership, moderating, queue, reporting
 from ..web import add_form_error, announce, render_page_or_part
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -31,7 +33,57 @@ def staff_only():
 
 @bp.get("/")
 def index():
-    return redirect(url_for("moderation.applications"))
+    """The queue: open reports grouped by item, urgent first, then the longest waiting."""
+    filters = queue.read_filters(request.args)
+    return render_template(
+        "moderation/queue.html",
+        rows=queue.open_items(filters),
+        filters=filters,
+        categories=queue.categories(),
+        reasons=REASONS,
+        form=ModerationForm(formdata=None),
+        dismiss_form=DismissForm(formdata=None),
+    )
+
+
+@bp.post("/queue/<any(post, thread, member):kind>/<int:target_id>/dismiss")
+def dismiss(kind, target_id):
+    """No action: the reports are closed, the reporters told, an auto-hidden post comes back."""
+    form = DismissForm()
+    if not form.validate_on_submit():
+        raise DomainError("Use at most 2,000 characters for the note.")
+    decided = reporting.resolve_all(current_user, kind, target_id, "dismissed", form.outcome_note.data or "")
+    if not decided:
+        raise Conflict("These reports were already decided, perhaps by another staff member.")
+    moderating.log(
+        current_user,
+        "dismiss_reports",
+        kind,
+        target_id,
+        label=_label(decided[0]),
+        note=form.outcome_note.data or "",
+    )
+    message = f"Dismissed {len(decided)} report{'s' if len(decided) > 1 else ''}; the reporters are told."
+    if request.htmx:
+        body = render_template("moderation/_queue_done.html", key=f"{kind}-{target_id}", message=message)
+        return announce(body, message, f"#queue-{kind}-{target_id}")
+    flash(message, "success")
+    return redirect(url_for("moderation.index"))
+
+
+@bp.post("/summary")
+def toggle_summary():
+    """A staff member's own choice: a daily email summarising the queue, or none."""
+    if EmptyForm().validate_on_submit():
+        wanted = moderating.set_queue_summary(current_user, not current_user.queue_summary)
+        flash(
+            "You will get a daily summary of the queue." if wanted else "No more daily summaries.", "success"
+        )
+    return redirect(url_for("moderation.index"))
+
+
+def _label(report):
+    return reporting.load_target(current_user, report.target_type, report.target_id).description
 
 
 @bp.get("/applications")
@@ -111,6 +163,12 @@ def post_action(post_id, action):
             add_form_error(form, error)
             status = 422
         else:
+            if request.htmx and request.form.get("queue"):
+                # Acted on from the queue: the row says what was done.
+                body = render_template(
+                    "moderation/_queue_done.html", key=f"post-{post.id}", message=POST_ACTION_DONE[action]
+                )
+                return announce(body, POST_ACTION_DONE[action], f"#queue-post-{post.id}")
             if request.htmx:
                 body = render_template("threads/_post.html", post=post, thread=post.thread, last_read=None)
                 return announce(body, POST_ACTION_DONE[action], f"#post-{post.number}")

@@ -97,6 +97,8 @@ class Member(UserMixin, BaseModel):
     # A suspension (migration 008): until then the member may sign in and read, but not post.
     suspended_until = DateTimeField(null=True)
     suspension_reason = TextField(default="")
+    # Staff who want a daily email summarising the moderation queue (migration 009).
+    queue_summary = BooleanField(default=False)
 
     @property
     def is_suspended(self) -> bool:

@@ -23,6 +23,7 @@ from ..models import (
     Thread,
     utcnow,
 )
+from . import reporting
 
 # Post transitions: action -> (statuses it applies to, status it sets).
 POST_ACTIONS = {
@@ -30,6 +31,7 @@ POST_ACTIONS = {
     "restore": (("hidden", "removed"), "visible"),
     "remove": (("visible", "hidden"), "removed"),
 }
+POST_ACTION_DONE = {"hide": "hidden", "restore": "restored", "remove": "removed"}
 SUSPENSION_DAYS = (1, 3, 7, 30, 90)
 
 
@@ -100,6 +102,14 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             thread_id=post.thread_id,
             reason=reason,
             note=note,
+        )
+        # Acting on an item decides all of its open reports at once; the reporters are told.
+        reporting.resolve_all(
+            staff,
+            "post",
+            post.id,
+            "dismissed" if action == "restore" else "actioned",
+            f"The post was {POST_ACTION_DONE[action]}: {MODERATION_REASONS[reason]}.",
         )
         if action != "restore":
             _tell(
@@ -280,6 +290,12 @@ def add_note(staff, member, body: str) -> StaffNote:
     if len(body) > 5000:
         raise Invalid("Use at most 5,000 characters.", field="body")
     return StaffNote.create(member=member, staff=staff, body=body)
+
+
+def set_queue_summary(staff, wanted: bool) -> bool:
+    policy.require(staff, "moderate")
+    Member.update(queue_summary=wanted).where(Member.id == staff.id).execute()
+    return wanted
 
 
 def is_blocked(email: str) -> bool:

@@ -1,0 +1,173 @@
+"""The staff queue: open reports grouped by the item they are about, urgent first, then the
+item that has waited longest. A fixed number of queries whatever its length: one for the
+groups, one for their reports, and one per kind of item (posts, threads, members)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app, render_template
+from peewee import Case, fn
+from werkzeug.datastructures import MultiDict
+
+from .. import mail
+from ..models import Category, Member, Post, Thread, utcnow
+from ..models.reports import REASONS, Report
+from ..web import absolute_url
+
+QUEUE_LIMIT = 100
+
+
+@dataclass
+class QueueRow:
+    kind: str
+    target_id: int
+    count: int
+    urgent: bool
+    waiting_since: datetime
+    auto_hidden: bool
+    reports: list = field(default_factory=list)
+    item: object = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.target_id}"
+
+    @property
+    def reasons(self) -> list[str]:
+        seen = {r.reason for r in self.reports}
+        return [label for code, label in REASONS.items() if code in seen]
+
+    @property
+    def waited(self) -> str:
+        minutes = int((utcnow() - self.waiting_since).total_seconds() // 60)
+        if minutes < 60:
+            return f"{minutes} min"
+        if minutes < 48 * 60:
+            return f"{minutes // 60} h"
+        return f"{minutes // (24 * 60)} days"
+
+
+def read_filters(args) -> dict:
+    """The queue's filters from a query string, ignoring anything unknown."""
+    return {
+        "urgent": args.get("urgent") == "1",
+        "reason": args.get("reason") if args.get("reason") in REASONS else "",
+        "category": args.get("category", type=int),
+        "auto_hidden": args.get("auto_hidden") == "1",
+    }
+
+
+def _filtered(query, filters):
+    if filters["reason"]:
+        query = query.where(Report.reason == filters["reason"])
+    if filters["category"]:
+        in_category = Thread.select(Thread.id).where(Thread.category == filters["category"])
+        posts = Post.select(Post.id).where(Post.thread.in_(in_category))
+        query = query.where(
+            ((Report.target_type == "post") & Report.target_id.in_(posts))
+            | ((Report.target_type == "thread") & Report.target_id.in_(in_category))
+        )
+    return query
+
+
+def open_items(filters: dict) -> list[QueueRow]:
+    urgent = fn.MAX(Case(None, [(Report.urgent == True, 1)], 0))  # noqa: E712
+    hid = fn.MAX(Case(None, [(Report.hid_target == True, 1)], 0))  # noqa: E712
+    oldest = fn.MIN(Report.created_at)
+    query = _filtered(
+        Report.select(
+            Report.target_type,
+            Report.target_id,
+            fn.COUNT(Report.id).alias("n"),
+            urgent.alias("urgent"),
+            hid.alias("hid"),
+            oldest.alias("oldest"),
+        ).where(Report.status == "open"),
+        filters,
+    ).group_by(Report.target_type, Report.target_id)
+    if filters["urgent"]:
+        query = query.having(urgent == 1)
+    if filters["auto_hidden"]:
+        query = query.having(hid == 1)
+    groups = query.order_by(urgent.desc(), oldest, Report.target_type, Report.target_id).limit(QUEUE_LIMIT)
+    rows = [
+        QueueRow(g.target_type, g.target_id, g.n, bool(g.urgent), _as_datetime(g.oldest), bool(g.hid))
+        for g in groups.namedtuples()
+    ]
+    _attach(rows)
+    return [row for row in rows if row.item is not None]
+
+
+def _as_datetime(value):
+    # SQLite hands an aggregate of a datetime column back as text.
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _attach(rows: list[QueueRow]) -> None:
+    """Each row's reports (with reporters) and its item, a query per kind, not per row."""
+    if not rows:
+        return
+    by_key = {(r.kind, r.target_id): r for r in rows}
+    reports = (
+        Report.select(Report, Member)
+        .join(Member, on=(Report.reporter == Member.id))
+        .where((Report.status == "open") & Report.target_id.in_([r.target_id for r in rows]))
+        .order_by(Report.created_at)
+    )
+    for report in reports:
+        row = by_key.get((report.target_type, report.target_id))
+        if row:
+            row.reports.append(report)
+    ids = {kind: [r.target_id for r in rows if r.kind == kind] for kind in ("post", "thread", "member")}
+    items = {}
+    if ids["post"]:
+        posts = (
+            Post.select(Post, Thread, Category, Member)
+            .join(Thread)
+            .join(Category)
+            .switch(Post)
+            .join(Member, on=(Post.author == Member.id))
+            .where(Post.id.in_(ids["post"]))
+        )
+        items.update({("post", p.id): p for p in posts})
+    if ids["thread"]:
+        threads = (
+            Thread.select(Thread, Category, Member)
+            .join(Category)
+            .switch(Thread)
+            .join(Member, on=(Thread.author == Member.id))
+            .where(Thread.id.in_(ids["thread"]))
+        )
+        items.update({("thread", t.id): t for t in threads})
+    if ids["member"]:
+        items.update({("member", m.id): m for m in Member.select().where(Member.id.in_(ids["member"]))})
+    for key, row in by_key.items():
+        row.item = items.get(key)
+
+
+def categories():
+    return list(Category.listed())
+
+
+def send_daily_summaries() -> int:
+    """Email each staff member who asked for it what the queue holds; returns how many were sent.
+    Run once a day (cron: `flask --app forum moderation summary`). An empty queue sends nothing."""
+    rows = open_items(read_filters(MultiDict()))
+    if not rows:
+        return 0
+    staff = Member.select().where(
+        Member.role.in_(("staff", "admin")) & (Member.status == "active") & (Member.queue_summary == True)  # noqa: E712
+    )
+    site = current_app.config["SITE_NAME"]
+    sent = 0
+    for person in staff:
+        body = render_template(
+            "email/queue-summary.txt",
+            staff=person,
+            rows=rows,
+            site_name=site,
+            link=absolute_url("moderation.index"),
+        )
+        mail.queue(person.email, f"Moderation queue: {len(rows)} waiting · {site}", body, "queue-summary")
+        sent += 1
+    return sent

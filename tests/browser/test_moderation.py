@@ -1,0 +1,51 @@
+"""Staff hide, restore and remove a post where it is, in Chromium: in place with JavaScript (no
+page load), as pages without it; the same result in the database either way."""
+
+import pytest
+from helpers import PASSWORD
+from playwright.sync_api import expect
+
+from forum.models import Category, LogEntry, Post
+from forum.services import posting
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def thread_id(app, make_member):
+    author = make_member("author@example.org", name="Ann Author")
+    make_member("staff@example.org", name="Sam Staff", role="staff")
+    with app.app_context():
+        category = Category.create(name="Practice", slug="practice")
+        return posting.start_thread(author, category, {"title": "Clubs", "message": "Some words"}).thread_id
+
+
+def test_hide_then_restore_in_place(page, app, thread_id, js):
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/t/{thread_id}?page=1")
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    # With JavaScript the reason is asked for in place of the post's buttons; without, on a page.
+    scope = page.locator("#post-1") if js else page.locator("main")
+    page.locator("#post-1").get_by_role("button", name="Hide").click()
+    scope.get_by_label("Reason").select_option("uncivil")
+    scope.get_by_role("button", name="Hide").click()
+    expect(page.locator("#post-1")).to_contain_text("Hidden while the team reviews it")
+    page.locator("#post-1").get_by_role("button", name="Restore").click()
+    scope.get_by_label("Reason").select_option("other")
+    scope.get_by_label("Note (optional)").fill("Reviewed: fine")
+    scope.get_by_role("button", name="Restore").click()
+    expect(page.locator("#post-1").get_by_role("button", name="Hide")).to_be_visible()
+    if js:
+        assert navigations == []
+        expect(page.locator("#messages")).to_contain_text("The post is restored.")
+    with app.app_context():
+        assert Post.get_by_id(1).status == "visible"
+        assert [e.action for e in LogEntry.select().order_by(LogEntry.id)] == ["hide_post", "restore_post"]
