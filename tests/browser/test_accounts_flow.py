@@ -71,6 +71,7 @@ def test_join_verify_approve_sign_in_accept(page, app, smtp_server, make_member,
     # Staff approve it where they see it.
     sign_in(page, "staff@example.org", PASSWORD)
     page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("navigation", name="Moderation").get_by_role("link", name="Applications").click()
     application = page.get_by_role("listitem").filter(has_text="Amina Yusuf")
     expect(application).to_contain_text("I run conversation clubs.")
     application.get_by_role("button", name="Approve").click()
