@@ -248,15 +248,18 @@ ACCESS = {
         "/moderation-log",
         {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
+    # Reporting. "{post}" and "{thread}" are the member's own: staff may report them, the member may not.
+    "/report/<any(post, thread, member):kind>/<int:target_id>": (
+        "GET",
+        "/report/post/{post}",
+        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
+    ),
+    "/reports": ("GET", "/reports", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
     # Help and support.
     "/help/": ("GET", "/help/", dict.fromkeys(VIEWERS, 200)),
     "/help/<slug>": ("GET", "/help/reporting", dict.fromkeys(VIEWERS, 200)),
     "/support": ("GET", "/support", dict.fromkeys(VIEWERS, 200)),
-    "/support/requests": (
-        "GET",
-        "/support/requests",
-        {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)},
-    ),
+    "/support/requests": ("GET", "/support/requests", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
     # Someone else's request: nobody but its sender sees it here.
     "/support/requests/<int:request_id>": (
         "GET",
@@ -289,13 +292,6 @@ ACCESS = {
         "/moderation/support/99999/status",
         {**STAFF_ONLY, "staff": 404, "admin": 404},
     ),
-    # Reporting. "{post}" and "{thread}" are the member's own: staff may report them, the member may not.
-    "/report/<any(post, thread, member):kind>/<int:target_id>": (
-        "GET",
-        "/report/post/{post}",
-        {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
-    ),
-    "/reports": ("GET", "/reports", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
 }
 
 
@@ -313,6 +309,8 @@ def viewers(app, make_member):
     make_member("admin@example.org", role="admin")
     pending = make_member("pending@example.org", status="applicant")
     with app.app_context():
+        category = Category.create(name="General", slug="general")
+    with app.app_context():
         member = Member.by_email("member@example.org")
         organisation = Organisation.create(name="Bridges Trust", name_key="bridges trust")
         member.organisation = organisation
@@ -320,8 +318,6 @@ def viewers(app, make_member):
         friend = make_member("friend@example.org")
         Member.update(contact_policy="anyone").where(Member.id == friend.id).execute()
         contact = ContactRequest.create(sender=friend, recipient=member, purpose="Mentoring")
-    with app.app_context():
-        category = Category.create(name="General", slug="general")
     return {
         "pending": pending.id,
         "member": member.id,

@@ -219,3 +219,16 @@ def test_inline_check_answers_one_field_with_its_message(client, auth, members):
     assert client.post("/settings/profile/check?field=csrf_token", data=PROFILE).status_code == 404
     # Checking saves nothing.
     assert Member.get_by_id(members["ben"]).website == ""
+
+
+def test_a_profile_costs_the_same_whatever_it_holds(app, client, auth, members, count_queries):
+    auth.sign_in("ben@example.org")
+
+    def costs():
+        with count_queries() as queries:
+            assert client.get(f"/members/{members['amina']}").status_code == 200
+        return len(queries)
+
+    few = costs()
+    save_profile(app, "amina@example.org", new_expertise=", ".join(f"Area {n}" for n in range(12)))
+    assert costs() == few
