@@ -320,6 +320,24 @@ def test_reports_from_three_members_hide_a_post_from_others_but_not_its_author(a
     assert "Come to <strong>mine</strong>" in staff
 
 
+def test_staff_are_emailed_once_when_reports_hide_a_post(app, members, thread, outbox):
+    send(signed_in(app, "ada"), reason="uncivil")
+    send(signed_in(app, "ben"), reason="spam")
+    assert outbox() == []
+    # The report that hides it is urgent too: one email says both.
+    send(signed_in(app, "cat"), reason="harmful", note="Names a child", urgent="y")
+    emails = outbox()
+    assert sorted(m.to_address for m in emails) == ["admin@example.org", "staff@example.org"]
+    assert {m.kind for m in emails} == {"report-hid"}
+    body = emails[0].body_text
+    assert emails[0].subject.startswith("A post was hidden by reports")
+    assert "Harmful to others, marked urgent" in body and "Names a child" in body
+    assert "/t/1" in body
+    # Later reports on the hidden post send nothing more.
+    send(signed_in(app, "dan"), reason="uncivil")
+    assert len(outbox()) == 2
+
+
 def test_the_threshold_is_configurable(make_app, make_member):
     app = make_app(REPORT_HIDE_THRESHOLD=1)
     author = make_member("author@example.org")

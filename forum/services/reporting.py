@@ -114,10 +114,11 @@ def report(member, target: Target, data: dict) -> Report:
                 counted=policy.can(member, "count_toward_hiding", record),
             )
             Member.update(report_count=Member.report_count + 1).where(Member.id == member.id).execute()
-            if urgent:
+            # One email per report: a report that hides a post says so, urgent or not.
+            if target.kind == "post" and _hide_if_reported_enough(target.item, new):
+                _alert_staff(new, target, member, kind="report-hid")
+            elif urgent:
                 _alert_staff(new, target, member)
-            if target.kind == "post":
-                _hide_if_reported_enough(target.item, new)
     except IntegrityError:
         # The same member's second report arrived at the same moment: the unique key kept one.
         raise AlreadyReported(Report.by(member, target.kind, target.id)) from None
@@ -153,10 +154,10 @@ def add_to_report(member, report: Report, data: dict, target: Target) -> Report:
     return report
 
 
-def _hide_if_reported_enough(post, new: Report) -> None:
+def _hide_if_reported_enough(post, new: Report) -> bool:
     """Hide the post when the open reports that count come from REPORT_HIDE_THRESHOLD distinct
     members, or one of them is from staff or a trusted member. Only open reports count: once
-    staff have decided, later reports start afresh."""
+    staff have decided, later reports start afresh. True when this report hid it."""
     reports = list(
         Report.select(Report, Member)
         .join(Member, on=(Report.reporter == Member.id))
@@ -169,7 +170,7 @@ def _hide_if_reported_enough(post, new: Report) -> None:
     )
     at_once = any(policy.can(r.reporter, "hide_by_single_report") for r in reports)
     if not at_once and len(reports) < current_app.config["REPORT_HIDE_THRESHOLD"]:
-        return
+        return False
     reasons = sorted({r.reason_label for r in reports}, key=list(REASONS.values()).index)
     hidden = (
         Post.update(status="hidden", status_reason="Reported as: " + "; ".join(reasons) + ".")
@@ -179,6 +180,7 @@ def _hide_if_reported_enough(post, new: Report) -> None:
     if hidden:
         Report.update(hid_target=True).where(Report.id == new.id).execute()
         new.hid_target = True
+    return bool(hidden)
 
 
 # -- email ---------------------------------------------------------------------------------------
@@ -195,8 +197,9 @@ def _email(to: str, subject: str, kind: str, **context) -> None:
     mail.queue(to, f"{subject} · {site}", body, kind)
 
 
-def _alert_staff(report: Report, target: Target, reporter) -> None:
-    """Every active staff member, at once: urgent reports must not wait for someone to look."""
+def _alert_staff(report: Report, target: Target, reporter, kind: str = "report-urgent") -> None:
+    """Every active staff member, at once: urgent reports must not wait for someone to look, and a
+    post that members' reports have hidden is unseen by everyone until staff decide on it."""
     staff = Member.select().where(
         Member.role.in_(("staff", "admin"))
         & (Member.status == "active")
@@ -206,8 +209,8 @@ def _alert_staff(report: Report, target: Target, reporter) -> None:
     for person in staff:
         _email(
             person.email,
-            "Urgent report",
-            "report-urgent",
+            "Urgent report" if kind == "report-urgent" else "A post was hidden by reports",
+            kind,
             staff=person,
             report=report,
             target=target,
