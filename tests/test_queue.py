@@ -56,6 +56,19 @@ def test_urgent_first_then_the_longest_waiting(app, people, posts):
     assert 'id="queue-post-2"' in only_spam and 'id="queue-post-1"' not in only_spam
 
 
+def test_a_row_leads_to_its_author_for_a_warning_and_the_profile_too(app, people, posts):
+    report(app, people["r1"], posts[0])
+    author_page = f'href="/moderation/members/{people["author"].id}"'
+    client = staff_client(app)
+    assert author_page in client.get("/moderation/").get_data(as_text=True)
+    assert author_page in client.get(f"/members/{people['author'].id}").get_data(as_text=True)
+    # Members see no such link on the profile.
+    member = app.test_client()
+    member.post("/sign-in", data={"email": "r2@example.org", "password": PASSWORD})
+    profile = member.get(f"/members/{people['author'].id}")
+    assert profile.status_code == 200 and "/moderation/members/" not in profile.get_data(as_text=True)
+
+
 def test_hide_from_the_queue_decides_every_report_and_tells_the_reporters(app, people, posts, outbox):
     report(app, people["r1"], posts[0])
     report(app, people["r2"], posts[0], "harmful")
