@@ -86,6 +86,44 @@ def test_hide_from_the_queue_decides_every_report_and_tells_the_reporters(app, p
     assert 'id="queue-post-' not in client.get("/moderation/").get_data(as_text=True)
 
 
+def test_dismiss_on_the_thread_page_beside_the_post(app, people, posts, outbox, count_queries):
+    for who in ("r1", "r2", "r3"):
+        report(app, people[who], posts[1])
+    report(app, people["r1"], posts[0])
+    client = staff_client(app)
+    with app.app_context():
+        thread_id = Post.get_by_id(posts[0]).thread_id
+    page = client.get(f"/t/{thread_id}?page=1").get_data(as_text=True)
+    assert "3 open reports" in page and "1 open report<" in page
+    assert page.count('name="in_thread"') == 2
+    # The counts are one query for the page, however many posts are reported.
+    with count_queries() as queries:
+        client.get(f"/t/{thread_id}?page=1")
+    assert sum("report" in q.lower() and "count(" in q.lower() for q in queries) == 1
+    # Members see neither the count nor the button.
+    member = app.test_client()
+    member.post("/sign-in", data={"email": "r2@example.org", "password": PASSWORD})
+    assert "open report" not in member.get(f"/t/{thread_id}?page=1").get_data(as_text=True)
+
+    response = client.post(
+        f"/moderation/queue/post/{posts[1]}/dismiss", data={"in_thread": "1", "outcome_note": ""}, headers=HTMX
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="post-2"' in body and "Second words" in body
+    assert "Dismissed 3 reports; the reporters are told." in response.headers["HX-Trigger"]
+    assert "open report" not in body
+    with app.app_context():
+        assert Post.get_by_id(posts[1]).status == "visible"
+    assert sorted(m.to_address for m in outbox() if m.kind == "report-decided") == [
+        "r1@example.org", "r2@example.org", "r3@example.org"
+    ]
+    # Without JavaScript: back to the post; a second Dismiss finds nothing left and says so.
+    response = client.post(f"/moderation/queue/post/{posts[0]}/dismiss", data={"in_thread": "1"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/p/{posts[0]}")
+    again = client.post(f"/moderation/queue/post/{posts[0]}/dismiss", data={"in_thread": "1"})
+    assert again.status_code == 409
+
+
 def test_dismiss_brings_an_auto_hidden_post_back(app, people, posts, outbox):
     for who in ("r1", "r2", "r3"):
         report(app, people[who], posts[1])

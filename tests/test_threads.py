@@ -327,17 +327,19 @@ def test_members_only_threads_are_not_found_for_visitors(app, client, members):
     assert signed_in(app, "other@example.org").get(f"/t/{post.thread_id}?page=1").status_code == 200
 
 
-@pytest.mark.parametrize("viewer", ["visitor", "member"])
-def test_thread_page_costs_the_same_whatever_its_length(app, make_thread, count_queries, viewer):
+@pytest.mark.parametrize("viewer, most", [("visitor", 2), ("member", 7), ("staff", 8)])
+def test_thread_page_costs_the_same_whatever_its_length(app, make_thread, count_queries, viewer, most):
     short, long = make_thread(replies=2), make_thread(replies=45)
-    client = app.test_client() if viewer == "visitor" else signed_in(app, "staff@example.org")
+    # Staff pay one query more: the open reports on the page's posts, which they may Dismiss there.
+    emails = {"member": "other@example.org", "staff": "staff@example.org"}
+    client = app.test_client() if viewer == "visitor" else signed_in(app, emails[viewer])
     counts = []
     for thread_id, page in ((short.id, 1), (long.id, 1), (long.id, 3)):
         with count_queries() as queries:
             assert client.get(f"/t/{thread_id}?page={page}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2], counts
-    assert counts[0] <= (2 if viewer == "visitor" else 7), counts
+    assert counts[0] <= most, counts
 
 
 # -- hostile content ---------------------------------------------------------------------------

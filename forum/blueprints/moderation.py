@@ -64,6 +64,14 @@ def dismiss(kind, target_id):
         note=form.outcome_note.data or "",
     )
     message = f"Dismissed {len(decided)} report{'s' if len(decided) > 1 else ''}; the reporters are told."
+    if kind == "post" and request.form.get("in_thread"):
+        # Dismissed on the thread page, beside the post: the post comes back in place.
+        post = Post.with_thread(target_id)
+        if request.htmx:
+            body = render_template("threads/_post.html", post=post, thread=post.thread, last_read=None)
+            return announce(body, message, f"#post-{post.number}")
+        flash(message, "success")
+        return redirect(url_for("threads.post", post_id=post.id))
     if request.htmx:
         body = render_template("moderation/_queue_done.html", key=f"{kind}-{target_id}", message=message)
         return announce(body, message, f"#queue-{kind}-{target_id}")

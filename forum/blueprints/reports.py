@@ -54,6 +54,15 @@ def reported_by_me(posts=(), thread=None, member=None) -> set[tuple[str, int]]:
     )
 
 
+@bp.app_template_global()
+def open_report_counts(posts=()) -> dict[int, int]:
+    """Open reports on each post of a page, for staff (who may Dismiss them there); one query for
+    the page, none for anyone else."""
+    if not can(current_user, "resolve_report"):
+        return {}
+    return Report.open_counts("post", [p.id for p in posts])
+
+
 # -- the button and its form ---------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from helpers import PASSWORD
 from playwright.sync_api import expect
 
 from forum.models import Category, LogEntry, Post
-from forum.services import posting
+from forum.services import posting, reporting
 
 
 @pytest.fixture
@@ -49,3 +49,34 @@ def test_hide_then_restore_in_place(page, app, thread_id, js):
     with app.app_context():
         assert Post.get_by_id(1).status == "visible"
         assert [e.action for e in LogEntry.select().order_by(LogEntry.id)] == ["hide_post", "restore_post"]
+
+
+def test_dismiss_reports_beside_the_post(page, app, thread_id, make_member, js):
+    """Reports from three members hid the post; staff Dismiss them from the thread page: the post
+    is back for everyone, in place with JavaScript."""
+    with app.app_context():
+        for name in ("ada", "ben", "cat"):
+            reporter = make_member(f"{name}@example.org", name=name.title())
+            target = reporting.load_target(reporter, "post", 1)
+            reporting.report(reporter, target, {"reason": "uncivil"})
+        assert Post.get_by_id(1).status == "hidden"
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/t/{thread_id}?page=1")
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    post = page.locator("#post-1")
+    expect(post).to_contain_text("3 open reports")
+    expect(post).to_contain_text("Hidden while the team reviews it")
+    post.get_by_role("button", name="Dismiss").click()
+    expect(page.locator("#post-1")).not_to_contain_text("open report")
+    expect(page.locator("#post-1")).not_to_contain_text("Hidden while the team reviews it")
+    expect(page.locator("#messages")).to_contain_text("Dismissed 3 reports; the reporters are told.")
+    if js:
+        assert navigations == []
+    with app.app_context():
+        assert Post.get_by_id(1).status == "visible"
+        assert [e.action for e in LogEntry.select()] == ["dismiss_reports"]
