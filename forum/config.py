@@ -52,6 +52,13 @@ def load(app, overrides=None):
         REPORT_DISMISSED_LIMIT=_int_env("FORUM_REPORT_DISMISSED_LIMIT", 5),
         # werkzeug's scrypt; the tests use a cheap method so that hundreds of accounts stay fast.
         PASSWORD_HASH_METHOD="scrypt",
+        # Uploads (photos, avatars, logos): stored outside static/ and served only through a route
+        # that checks who may see them. The size limit is the file as sent; the pixel limit refuses
+        # decompression bombs before any pixel is decoded; the quota counts what is kept per member.
+        UPLOAD_PATH=env.get("FORUM_UPLOAD_PATH") or str(instance / "uploads"),
+        UPLOAD_MAX_BYTES=_int_env("FORUM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
+        UPLOAD_QUOTA_BYTES=_int_env("FORUM_UPLOAD_QUOTA_BYTES", 100 * 1024 * 1024),
+        UPLOAD_MAX_PIXELS=_int_env("FORUM_UPLOAD_MAX_PIXELS", 40_000_000),
         # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
         TRUSTED_PROXIES=_int_env("FORUM_TRUSTED_PROXIES", 0),
     )

@@ -73,6 +73,17 @@ def may_see_post_body(member, post) -> bool:
     )
 
 
+def may_see_upload(member, upload) -> bool:
+    """A photo in a post is seen by whoever may read the post's words; avatars and logos by
+    members, where the directory shows them. A removed upload by nobody (its files are gone)."""
+    if upload.status != "visible":
+        return False
+    if upload.kind == "post":
+        post = upload.post
+        return post is not None and may_read_thread(member, post.thread) and may_see_post_body(member, post)
+    return is_active_member(member)
+
+
 def may_act_on_member(staff, member) -> bool:
     """Staff act on members; only an admin acts on staff; nobody on themselves or an admin."""
     if not is_staff(staff) or member is None or member.id == staff.id or member.role == "admin":
@@ -154,6 +165,11 @@ RULES = {
     "see_own_requests": lambda m, t: _signed_in(m) and m.status in ("applicant", "active", "suspended"),
     "view_own_support_request": lambda m, t: _signed_in(m) and t.member_id == m.id,
     "handle_support_request": lambda m, t: is_staff(m) and (is_admin(m) or not t.admins_only),
+    # Uploads (photos in posts, avatars, logos). t: the Upload.
+    "upload": lambda m, t: is_active_member(m),
+    "see_upload": may_see_upload,
+    "remove_own_upload": lambda m, t: _signed_in(m) and t.owner_id == m.id and t.status == "visible",
+    "moderate_upload": lambda m, t: is_staff(m) and t.status == "visible",
 }
 
 
