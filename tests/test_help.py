@@ -70,3 +70,28 @@ def test_duplicate_headings_get_distinct_anchors(app, client):
     (folder / "sharing.md").write_text("# Sharing\n\n## Notes\n\nOne.\n\n## Notes\n\nTwo.\n")
     page = client.get("/help/sharing").get_data(as_text=True)
     assert 'id="notes"' in page and 'id="notes-2"' in page
+
+
+def test_guidance_in_context_links_to_sections_that_exist(app, client, auth, make_member):
+    """The report form and the contact-request form each link to the help section that explains
+    them, and the section's anchor is on that page; Help is in the signed-in navigation too."""
+    from forum.models import Category, Member
+    from forum.services import posting
+
+    author = make_member("author@example.org")
+    make_member("reader@example.org")
+    with app.app_context():
+        Member.update(contact_policy="anyone").where(Member.id == author.id).execute()
+        posting.start_thread(author, Category.create(name="P", slug="p"), {"title": "Hello", "message": "Hi"})
+    auth.sign_in("reader@example.org")
+    pages = {
+        "/report/post/1": "/help/reporting#what-happens-after-a-report",
+        f"/members/{author.id}/contact": "/help/directory#contact-requests",
+    }
+    for form_page, link in pages.items():
+        html = client.get(form_page).get_data(as_text=True)
+        assert f'href="{link}"' in html, form_page
+        help_path, anchor = link.split("#")
+        assert f'id="{anchor}"' in client.get(help_path).get_data(as_text=True)
+    nav = client.get("/").get_data(as_text=True).split('aria-label="Main"')[1].split("</nav>")[0]
+    assert 'href="/help/"' in nav
