@@ -34,7 +34,7 @@ def test_member_asks_staff_answers(page, app, smtp_server, make_member, js):
     make_member("staff@example.org", name="Sam Staff", role="staff")
     page.goto("/")
     sign_in(page, "amina@example.org")
-    page.get_by_role("link", name="Help", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Help", exact=True).click()
     expect(page.get_by_role("heading", name="Help", level=1)).to_be_visible()
     page.get_by_role("link", name="Contact the team").first.click()
     page.get_by_label("A question about the Charter").check()
@@ -62,3 +62,29 @@ def test_member_asks_staff_answers(page, app, smtp_server, make_member, js):
     expect(page.get_by_role("cell", name="Answered")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"REQ-\d+")).click()
     expect(page.get_by_text("Say what you gain")).to_be_visible()
+
+
+def test_a_visitor_writes_is_corrected_then_limited(page, app, smtp_server, js):
+    """A visitor's request: a missing email is refused beside the field with the message kept; the
+    request is sent with a receipt; after five in an hour from one address, a clear 429 page."""
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Contact the team").click()
+    page.get_by_label("Something else").check()
+    page.get_by_label("Message").fill("Is the forum open to volunteers?")
+    page.get_by_role("button", name="Send to the team").click()
+    expect(page.get_by_text("Give an email address we can answer to.").first).to_be_visible()
+    expect(page.get_by_label("Message")).to_have_value("Is the forum open to volunteers?")
+    page.get_by_label("Your email address").fill("visitor@example.org")
+    page.get_by_role("button", name="Send to the team").click()
+    expect(page.get_by_text(re.compile(r"your reference is REQ-\d+")).first).to_be_visible()
+    assert deliver(app, smtp_server)["To"] == "visitor@example.org"
+
+    for n in range(5):
+        page.goto("/support")
+        page.get_by_label("Something else").check()
+        page.get_by_label("Your email address").fill(f"v{n}@example.org")
+        page.get_by_label("Message").fill(f"Question number {n}")
+        page.get_by_role("button", name="Send to the team").click()
+        if n < 4:
+            expect(page.get_by_text(re.compile(r"your reference is REQ-\d+")).first).to_be_visible()
+    expect(page.get_by_text("Please try again").first).to_be_visible()
