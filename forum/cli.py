@@ -205,6 +205,41 @@ def queue_summary():
     click.echo(f"Sent {queue.send_daily_summaries()} summary email(s) to the outbox.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path):
+    """Write a consistent backup of the database to PATH while the forum runs."""
+    from .backup import BackupError, backup
+
+    try:
+        written = backup(current_app.config["DATABASE_URL"], path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backed up to {written} ({written.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path, yes):
+    """Replace the database with the backup in PATH (stop the app servers first)."""
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm("Everything written since that backup will be lost. Restore it?", abort=True)
+    if not database.db.is_closed():
+        database.db.close()
+    try:
+        restore(current_app.config["DATABASE_URL"], path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored from {path}. Run `flask --app forum db upgrade` if the backup is older than the code.")
+
+
 def init_app(app):
     for group in (db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, moderation_cli):
         app.cli.add_command(group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -28,9 +28,20 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000):
             raise ConfigError("FORUM_DATABASE_URL needs a file: sqlite:///PATH")
         return connect_url(
             url,
-            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": busy_timeout_ms},
+            # synchronous=full: each commit is on disk before it is acknowledged, so a crash of the
+            # machine, not only of the process, loses no post (SQLite's default, said out loud).
+            pragmas={
+                "journal_mode": "wal",
+                "synchronous": "full",
+                "foreign_keys": 1,
+                "busy_timeout": busy_timeout_ms,
+            },
             # Python's own wait for a lock, in seconds, kept in step with SQLite's.
             timeout=busy_timeout_ms / 1000,
+            # A transaction takes the write lock when it begins. A deferred one that read first
+            # could not upgrade once another writer had committed: SQLite answers "database is
+            # locked" at once, without waiting out busy_timeout, and concurrent replies failed.
+            lock_type="IMMEDIATE",
         )
     if scheme in POSTGRES_SCHEMES:
         extra = {}
