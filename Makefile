@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean check-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ test: $(VENV)/.installed-test
 	  || echo "Could not install the audit tools with 'npm ci --prefix tests/browser': the audits will be skipped."; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Not in `make test`: minutes of load through gunicorn, and a SIGKILL in the middle of it, on SQLite
+# and then on the PostgreSQL server in CHECK_DATABASE_URL (skipped when that server does not answer).
+CHECK_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+check-load: $(VENV)/.installed
+	$(BIN)/python checks/load.py --database sqlite
+	@if $(BIN)/python -c "import psycopg2,sys; psycopg2.connect(sys.argv[1]).close()" "$(CHECK_DATABASE_URL)" 2>/dev/null; then \
+	  $(BIN)/python checks/load.py --database "$(CHECK_DATABASE_URL)"; \
+	else echo "PostgreSQL at $(CHECK_DATABASE_URL) does not answer: the PostgreSQL load check is skipped."; fi
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check forum tests migrations

@@ -39,8 +39,8 @@ def load(app, overrides=None):
         # Posting: the longest message, and how long a member waits between posts (seconds);
         # members in their first days wait longer, a brake on spam that costs real members little.
         MAX_POST_LENGTH=20_000,
-        POST_INTERVAL=2,
-        NEW_MEMBER_POST_INTERVAL=10,
+        POST_INTERVAL=_int_env("FORUM_POST_INTERVAL", 2),
+        NEW_MEMBER_POST_INTERVAL=_int_env("FORUM_NEW_MEMBER_POST_INTERVAL", 10),
         NEW_MEMBER_DAYS=7,
         # Reporting. Reports from this many distinct members hide a post until staff review it (one
         # from staff or a trusted member is enough), so harm does not wait for office hours. Each
