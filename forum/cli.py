@@ -194,6 +194,31 @@ def seed_demo():
         click.echo(line)
 
 
+@click.command("seed-bench")
+@click.option("--members", default=1000, show_default=True, type=click.IntRange(min=2))
+@click.option("--organisations", default=200, show_default=True, type=click.IntRange(min=0))
+@click.option("--threads", default=10_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--posts", default=100_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--force", is_flag=True, help="Add benchmark data to a database that already has members.")
+@with_appcontext
+def seed_bench(members, organisations, threads, posts, force):
+    """Fill the database with benchmark data through bulk inserts (see bench/)."""
+    from . import bench_data
+
+    sizes = bench_data.Sizes(members, organisations, threads, max(posts, threads))
+    with click.progressbar(length=bench_data.total_rows(sizes), label="Seeding", file=None) as bar:
+        try:
+            made = bench_data.seed(sizes, force=force, progress=bar.update)
+        except (RuntimeError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Made {made['members']} members, {made['organisations']} organisations, {made['threads']} threads, "
+        f"{made['posts']} posts, {made['reports']} reports. The long thread is /t/{made['long_thread']} "
+        f"({made['long_thread_posts']} posts); the deep category is /c/{made['category']}."
+    )
+    click.echo(f"Sign in as {made['member']} or {made['staff']} with the password: {made['password']}")
+
+
 moderation_cli = AppGroup("moderation", help="The moderation queue.")
 
 
@@ -239,7 +264,9 @@ def restore_command(path, yes):
 
 
 def init_app(app):
-    for group in (db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, moderation_cli):
+    for group in (
+        db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, seed_bench, moderation_cli
+    ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
