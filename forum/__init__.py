@@ -7,7 +7,7 @@ from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config, db, errors, limits, login, policy, templating, web
+from . import cli, conditional, config, db, errors, limits, login, policy, templating, web
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     web.init_app(app)
+    conditional.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
     login.init_app(app)

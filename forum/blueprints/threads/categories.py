@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ...conditional import conditional
 from ...errors import DomainError
 from ...forms_categories import CategoryForm
 from ...models import Category
@@ -13,6 +14,7 @@ from . import bp
 
 
 @bp.get("/")
+@conditional
 def index():
     return render_template("threads/index.html", categories=categories.readable_categories(current_user))
 
@@ -32,6 +34,7 @@ def _threads(page: str, listing, next_url: str | None, **context):
 
 
 @bp.get("/c/<slug>")
+@conditional
 def category(slug):
     category = categories.readable_category(current_user, slug)
     listing = categories.category_threads(current_user, category, request.args.get("before"))

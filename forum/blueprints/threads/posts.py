@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ...conditional import conditional, volatile
 from ...errors import DomainError, NotFound
 from ...forms import EditPostForm, EmptyForm, ModerationForm, MoveThreadForm, ReplyForm, ThreadForm
 from ...models import Category, Post, PostRevision, ReadState, Thread
@@ -44,13 +45,14 @@ def post_url(post) -> str:
 
 
 def _new_submission() -> str:
-    return secrets.token_urlsafe(16)
+    return volatile(secrets.token_urlsafe(16))
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 
 @bp.get("/t/<int:thread_id>")
+@conditional
 def thread(thread_id):
     thread = readable_thread(thread_id)
     page = request.args.get("page", type=int)
