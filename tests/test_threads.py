@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import PASSWORD
 
-from forum.models import Category, Post, PostRevision, ReadState, Thread
+from forum.models import Category, Member, Post, PostRevision, ReadState, Thread
 from forum.services import posting
 
 HTMX = {"HX-Request": "true"}
@@ -327,11 +327,19 @@ def test_members_only_threads_are_not_found_for_visitors(app, client, members):
     assert signed_in(app, "other@example.org").get(f"/t/{post.thread_id}?page=1").status_code == 200
 
 
-@pytest.mark.parametrize("viewer, most", [("visitor", 2), ("member", 7), ("staff", 8)])
+@pytest.mark.parametrize(
+    "viewer, most", [("visitor", 2), ("member", 5), ("reporter", 6), ("staff", 7)]
+)
 def test_thread_page_costs_the_same_whatever_its_length(app, make_thread, count_queries, viewer, most):
+    """A member: themselves, the documents to accept, the thread with their reading position, the
+    page of posts, moving the reading position; one more once they have reported anything (what
+    they reported on the page). Staff: the categories to move the thread to, and the open reports
+    on the page's posts, which they may Dismiss there."""
     short, long = make_thread(replies=2), make_thread(replies=45)
-    # Staff pay one query more: the open reports on the page's posts, which they may Dismiss there.
-    emails = {"member": "other@example.org", "staff": "staff@example.org"}
+    emails = {"member": "other@example.org", "reporter": "other@example.org", "staff": "staff@example.org"}
+    if viewer == "reporter":
+        with app.app_context():
+            Member.update(report_count=1).where(Member.email == emails[viewer]).execute()
     client = app.test_client() if viewer == "visitor" else signed_in(app, emails[viewer])
     counts = []
     for thread_id, page in ((short.id, 1), (long.id, 1), (long.id, 3)):

@@ -32,6 +32,14 @@ POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 30
 
 
+def keyset_before(at_field, id_field, at, row_id):
+    """Rows strictly before (at, row_id) in (at, id) order, for keyset pages. The first,
+    redundant `at <= ?` is what lets SQLite bound its index scan: with the OR alone it walked
+    the index from the newest row and skipped every row of the earlier pages (measured on 10,000
+    threads: 5 ms for page 100, 0.5 ms with the bound; PostgreSQL plans both well)."""
+    return (at_field <= at) & ((at_field < at) | ((at_field == at) & (id_field < row_id)))
+
+
 class Category(BaseModel):
     name = CharField(max_length=80)
     slug = CharField(max_length=80, unique=True)
@@ -85,13 +93,27 @@ class Thread(BaseModel):
         return max(1, -(-number // POSTS_PER_PAGE))
 
     @classmethod
-    def with_category(cls, thread_id: int):
-        return (
-            cls.select(cls, Category)
-            .join(Category)
-            .where(cls.id == thread_id)
-            .first()
-        )
+    def with_category(cls, thread_id: int, reader=None):
+        """The thread with its category; with `reader` (a signed-in member), also how far they have
+        read it, as `.reader_last_read` (None if never), in the same query: the thread page is the
+        most visited page, and its reading state was a query of its own."""
+        query = cls.select(cls, Category).join(Category).where(cls.id == thread_id)
+        if reader is not None:
+            query = (
+                query.select_extend(ReadState.last_read.alias("reader_last_read"))
+                .switch(cls)
+                .join(
+                    ReadState,
+                    JOIN.LEFT_OUTER,
+                    on=((ReadState.thread == cls.id) & (ReadState.member == reader.id)),
+                    attr="reader_state",
+                )
+            )
+        thread = query.first()
+        if thread is not None and reader is not None:
+            state = getattr(thread, "reader_state", None)
+            thread.reader_last_read = getattr(state, "reader_last_read", None)
+        return thread
 
     @classmethod
     def page_for(cls, category, cursor=None, limit=THREADS_PER_PAGE):
@@ -112,7 +134,7 @@ class Thread(BaseModel):
             at, thread_id = cursor
             query = query.where(
                 (cls.pinned == False)  # noqa: E712 (peewee builds SQL from ==)
-                & ((cls.last_post_at < at) | ((cls.last_post_at == at) & (cls.id < thread_id)))
+                & keyset_before(cls.last_post_at, cls.id, at, thread_id)
             ).order_by(cls.last_post_at.desc(), cls.id.desc())
         return list(query.limit(limit + 1))
 

@@ -17,6 +17,7 @@ from .. import policy
 from ..db import db
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
+from ..models.threads import keyset_before
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 500
@@ -227,10 +228,7 @@ def unread_threads(member, before: str | None, limit: int = THREADS_PER_PAGE) ->
         .where((Thread.post_count > ReadState.last_read) & (Thread.status != "removed"))
     )
     if cursor is not None:
-        query = query.where(
-            (Thread.last_post_at < cursor.at)
-            | ((Thread.last_post_at == cursor.at) & (Thread.id < cursor.thread_id))
-        )
+        query = query.where(keyset_before(Thread.last_post_at, Thread.id, cursor.at, cursor.thread_id))
     rows = list(query.order_by(Thread.last_post_at.desc(), Thread.id.desc()).limit(limit + 1))
     listing = _page(rows, limit, cursor)
     # Every category is readable by a member today; the policy still has the last word, and the

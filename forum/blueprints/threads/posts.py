@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from ...conditional import conditional, volatile
 from ...errors import DomainError, NotFound
 from ...forms import EditPostForm, EmptyForm, ModerationForm, MoveThreadForm, ReplyForm, ThreadForm
-from ...models import Category, Post, PostRevision, ReadState, Thread
+from ...models import Category, Post, PostRevision, Thread
 from ...policy import can, requires
 from ...services import moderating, posting
 from ...text import render_markdown
@@ -23,9 +23,11 @@ from . import bp
 # -- loading, with visibility decided once -----------------------------------------------------
 
 
-def readable_thread(thread_id: int) -> Thread:
-    """The thread, or 404 when the viewer may not read it (its existence is private too)."""
-    thread = Thread.with_category(thread_id)
+def readable_thread(thread_id: int, with_reading=False) -> Thread:
+    """The thread, or 404 when the viewer may not read it (its existence is private too).
+    with_reading: also the signed-in viewer's reading position (`.reader_last_read`)."""
+    reader = current_user if with_reading and current_user.is_authenticated else None
+    thread = Thread.with_category(thread_id, reader)
     if thread is None or not can(current_user, "read_thread", thread):
         raise NotFound("There is no such thread, or it is for members only.")
     return thread
@@ -54,10 +56,10 @@ def _new_submission() -> str:
 @bp.get("/t/<int:thread_id>")
 @conditional
 def thread(thread_id):
-    thread = readable_thread(thread_id)
+    thread = readable_thread(thread_id, with_reading=True)
     page = request.args.get("page", type=int)
     member = current_user if current_user.is_authenticated else None
-    last_read = ReadState.for_threads(member, [thread.id]).get(thread.id) if member else None
+    last_read = thread.reader_last_read if member else None
     if page is None and last_read is not None and last_read < thread.post_count:
         # Back to where they left off: the first post they have not seen.
         first_unread = last_read + 1
