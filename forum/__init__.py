@@ -48,4 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (help_pages.bp, support.bp, support.staff_bp):
         app.register_blueprint(blueprint)
+    from .blueprints import selfmod
+
+    app.register_blueprint(selfmod.bp)
     return app

@@ -9,6 +9,14 @@ MEMBERSHIP_MODES = ("approval", "open")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+# Words that often mean a post will read as an insult. Replace them with FORUM_PAUSE_WORDS
+# (comma-separated); an empty value switches the word check off (capitals are still checked).
+DEFAULT_PAUSE_WORDS = (
+    "idiot, idiots, idiotic, stupid, moron, morons, dumb, pathetic, liar, liars, loser, losers, "
+    "shut up, disgusting, ignorant, clueless, rubbish, garbage, incompetent, fool, fools"
+)
+
+
 class ConfigError(Exception):
     """A setting that stops start-up. The message names the variable and fits on one line."""
 
@@ -50,6 +58,12 @@ def load(app, overrides=None):
         REPORT_HIDE_THRESHOLD=_int_env("FORUM_REPORT_HIDE_THRESHOLD", 3),
         REPORTS_PER_HOUR=_int_env("FORUM_REPORTS_PER_HOUR", 20),
         REPORT_DISMISSED_LIMIT=_int_env("FORUM_REPORT_DISMISSED_LIMIT", 5),
+        # Pause before posting: a message with one of these words, or mostly in capitals (at
+        # least this many words, this share of them), is shown with a reminder of the Charter's
+        # civility clause before it is posted. A reminder only: the member can post anyway.
+        PAUSE_WORDS=_word_list_env("FORUM_PAUSE_WORDS", DEFAULT_PAUSE_WORDS),
+        PAUSE_CAPITALS_MIN_WORDS=4,
+        PAUSE_CAPITALS_SHARE=0.7,
         # werkzeug's scrypt; the tests use a cheap method so that hundreds of accounts stay fast.
         PASSWORD_HASH_METHOD="scrypt",
         # Uploads (photos, avatars, logos): stored outside static/ and served only through a route
@@ -91,3 +105,10 @@ def _instance_secret(instance: Path) -> str:
         key = secrets.token_hex(32)
         f.write(key)
     return key
+
+
+def _word_list_env(name, default):
+    """A comma-separated list of words, lower-cased, as a set for quick lookups."""
+    raw = os.environ.get(name)
+    raw = default if raw is None else raw
+    return frozenset(w.strip().lower() for w in raw.split(",") if w.strip())

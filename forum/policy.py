@@ -170,7 +170,18 @@ RULES = {
     "see_upload": may_see_upload,
     "remove_own_upload": lambda m, t: _signed_in(m) and t.owner_id == m.id and t.status == "visible",
     "moderate_upload": lambda m, t: is_staff(m) and t.status == "visible",
+    # Self-moderation: a member's own controls. A suspended member may still mute and hide,
+    # since those change only what they themselves see. t for mute_member: the Member to mute;
+    # staff cannot be muted, so nobody mutes themselves out of moderation notices.
+    "self_moderate": lambda m, t: may_self_moderate(m),
+    "mute_member": lambda m, t: (
+        may_self_moderate(m) and t is not None and t.id != m.id and t.role == "member"
+    ),
 }
+
+
+def may_self_moderate(member) -> bool:
+    return _signed_in(member) and member.is_verified and member.status in ("active", "suspended")
 
 
 def contact_refusal(member, terms) -> str | None:
@@ -183,6 +194,9 @@ def contact_refusal(member, terms) -> str | None:
         return "You can't send a contact request to yourself."
     if recipient.status != "active":
         return "This member can't be contacted."
+    if getattr(terms, "muted", False):
+        # Said as for a member who takes no requests, so the sender cannot tell they are muted.
+        return f"{recipient.name} doesn't take contact requests."
     if recipient.contact_policy == "anyone":
         return None
     if recipient.contact_policy == "shared" and terms.shared:

@@ -292,6 +292,30 @@ ACCESS = {
         "/moderation/support/99999/status",
         {**STAFF_ONLY, "staff": 404, "admin": 404},
     ),
+    # Self-moderation (issue #9): a member's own controls. "{friend}" is an active member.
+    "/members/<int:member_id>/<any(mute, unmute):action>": (
+        "POST",
+        "/members/{friend}/mute",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(MEMBERS_200, "/members/{friend}")},
+    ),
+    "/settings/muted": (
+        "GET", "/settings/muted", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
+    ),
+    "/t/<int:thread_id>/<any(hide, show, watch, unwatch):action>": (
+        "POST",
+        "/t/{thread}/watch",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(MEMBERS_200, "/t/{thread}")},
+    ),
+    "/settings/threads": (
+        "GET", "/settings/threads", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
+    ),
+    "/settings/low-data": (
+        "GET", "/settings/low-data", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}
+    ),
+    "/my/posts": ("GET", "/my/posts", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/my/data": ("GET", "/my/data", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/my/data.json": ("GET", "/my/data.json", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/my/delete": ("GET", "/my/delete", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
 }
 
 

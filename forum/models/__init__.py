@@ -13,6 +13,7 @@ from .members import (
 )
 from .moderation import ACTIONS, MODERATION_REASONS, BlockedEmail, LogEntry, StaffNote
 from .outbox import OutboxMessage
+from .self_moderation import HiddenThread, Mute, Watch
 from .threads import (
     POST_ACCESS,
     POST_STATUSES,
@@ -54,6 +55,9 @@ __all__ = [
     "Member",
     "Organisation",
     "OutboxMessage",
+    "HiddenThread",
+    "Mute",
+    "Watch",
     "normalise_email",
     "utcnow",
 ]

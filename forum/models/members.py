@@ -99,6 +99,9 @@ class Member(UserMixin, BaseModel):
     suspension_reason = TextField(default="")
     # Staff who want a daily email summarising the moderation queue (migration 009).
     queue_summary = BooleanField(default=False)
+    # Low-data mode (migration 011): pages leave out htmx, scripts and images, for slow or
+    # metered links. Templates and uploads read `current_user.low_data`.
+    low_data = BooleanField(default=False)
 
     @property
     def is_suspended(self) -> bool:

@@ -40,6 +40,7 @@ ACTIONS = {
     "suspend_member": "suspended a member",
     "lift_suspension": "lifted a suspension",
     "delete_member": "deleted an account",
+    "close_account": "closed their own account",
     "approve_application": "approved an application",
     "decline_application": "declined an application",
     "answer_support": "answered a request to the team",

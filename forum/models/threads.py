@@ -116,10 +116,11 @@ class Thread(BaseModel):
         return thread
 
     @classmethod
-    def page_for(cls, category, cursor=None, limit=THREADS_PER_PAGE):
+    def page_for(cls, category, cursor=None, limit=THREADS_PER_PAGE, exclude=None):
         """One page of a category's threads with their authors and last posters, in one query.
         `cursor` is (last_post_at, id) of the last thread on the previous page; the first page
-        also carries the pinned threads, at the top."""
+        also carries the pinned threads, at the top. `exclude`: a condition a thread must meet
+        to be listed (what the member hid or muted)."""
         LastAuthor = Member.alias()
         query = (
             cls.select(cls, Member, LastAuthor)
@@ -128,6 +129,8 @@ class Thread(BaseModel):
             .join(LastAuthor, JOIN.LEFT_OUTER, on=(cls.last_author == LastAuthor.id), attr="last_author")
             .where((cls.category == category) & (cls.status != "removed"))
         )
+        if exclude is not None:
+            query = query.where(exclude)
         if cursor is None:
             query = query.order_by(cls.pinned.desc(), cls.last_post_at.desc(), cls.id.desc())
         else:

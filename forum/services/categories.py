@@ -18,6 +18,7 @@ from ..db import db
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
 from ..models.threads import keyset_before
+from . import self_moderation
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 500
@@ -200,7 +201,12 @@ def category_threads(member, category, before: str | None, limit: int = THREADS_
     """A page of a category's threads, pinned first then newest activity, with the member's
     unread marks: two queries (the threads with their authors; the member's reading positions)."""
     cursor = Cursor.parse(before)
-    rows = Thread.page_for(category, (cursor.at, cursor.thread_id) if cursor else None, limit)
+    rows = Thread.page_for(
+        category,
+        (cursor.at, cursor.thread_id) if cursor else None,
+        limit,
+        exclude=self_moderation.left_out_of_lists(member),
+    )
     for thread in rows:
         thread.category = category  # already loaded: no query per row when a template asks
     listing = _page(rows, limit, cursor, pinned_first=True)
@@ -227,6 +233,9 @@ def unread_threads(member, before: str | None, limit: int = THREADS_PER_PAGE) ->
         .join(LastAuthor, JOIN.LEFT_OUTER, on=(Thread.last_author == LastAuthor.id), attr="last_author")
         .where((Thread.post_count > ReadState.last_read) & (Thread.status != "removed"))
     )
+    left_out = self_moderation.left_out_of_lists(member)
+    if left_out is not None:
+        query = query.where(left_out)
     if cursor is not None:
         query = query.where(keyset_before(Thread.last_post_at, Thread.id, cursor.at, cursor.thread_id))
     rows = list(query.order_by(Thread.last_post_at.desc(), Thread.id.desc()).limit(limit + 1))

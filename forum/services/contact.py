@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, render_template, url_for
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from .. import mail, policy
 from ..db import db
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
-from ..models import Member, utcnow
+from ..models import Member, Mute, utcnow
 from ..models.directory import CONTACT_POLICIES, ContactRequest, MemberExpertise
 
 # Requests a member may send in any 24 hours, not counting ones already accepted: enough to reach
@@ -34,6 +34,8 @@ class ContactTerms:
 
     recipient: Member
     shared: bool
+    # The recipient has muted the sender (self-moderation): they take no requests from them.
+    muted: bool = False
 
 
 @dataclass
@@ -51,18 +53,26 @@ class ContactState:
 
 
 def terms_for(sender, recipient) -> ContactTerms:
-    if recipient.contact_policy != "shared" or sender.id == recipient.id:
+    """One query at most: whether the recipient muted the sender, and (for "shared") whether the
+    two share an area of expertise, asked together."""
+    if sender.id == recipient.id or not getattr(sender, "is_authenticated", False):
         return ContactTerms(recipient, shared=False)
     region = (sender.region or "").strip().lower()
-    if region and region == (recipient.region or "").strip().lower():
-        return ContactTerms(recipient, shared=True)
-    mine = MemberExpertise.select(MemberExpertise.expertise).where(MemberExpertise.member == sender)
-    shared = (
-        MemberExpertise.select()
-        .where((MemberExpertise.member == recipient) & MemberExpertise.expertise.in_(mine))
-        .exists()
-    )
-    return ContactTerms(recipient, shared=shared)
+    shared = bool(region) and region == (recipient.region or "").strip().lower()
+    columns = [fn.EXISTS(Mute.select().where((Mute.member == recipient.id) & (Mute.muted == sender.id)))]
+    if recipient.contact_policy == "shared" and not shared:
+        mine = MemberExpertise.select(MemberExpertise.expertise).where(MemberExpertise.member == sender)
+        columns.append(
+            fn.EXISTS(
+                MemberExpertise.select().where(
+                    (MemberExpertise.member == recipient) & MemberExpertise.expertise.in_(mine)
+                )
+            )
+        )
+    row = Member.select(*columns).where(Member.id == recipient.id).tuples().first() or (False,)
+    muted = bool(row[0])
+    shared = shared or (len(row) > 1 and bool(row[1]))
+    return ContactTerms(recipient, shared=shared and recipient.contact_policy == "shared", muted=muted)
 
 
 def state_between(viewer, member) -> ContactState:

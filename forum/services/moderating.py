@@ -260,16 +260,7 @@ def delete_member(
         )
         if block_email:
             BlockedEmail.insert(email=email).on_conflict_ignore().execute()
-        Member.update(
-            status="deleted",
-            session_token=secrets.token_hex(16),
-            # The row stays for the record and the log; the address is free unless blocked.
-            email=f"deleted-{member.id}@deleted.invalid",
-        ).where(Member.id == member.id).execute()
-        if remove_posts:
-            Post.update(status="removed", status_reason="Removed with the author's account").where(
-                (Post.author == member) & (Post.status != "withdrawn")
-            ).execute()
+        close_account(member, posts="remove" if remove_posts else "keep")
         log(
             staff,
             "delete_member",
@@ -280,6 +271,51 @@ def delete_member(
             note=f"{note} Posts {'removed' if remove_posts else 'kept'}; "
             f"email {'blocked' if block_email else 'freed'}.".strip(),
         )
+
+
+# What a member who deletes their own account leaves behind of their profile: nothing personal.
+ERASED_PROFILE = {
+    "name": "Former member",
+    "organisation": None,
+    "job_title": "",
+    "region": "",
+    "application_note": "",
+    "bio_md": "",
+    "bio_html": "",
+    "website": "",
+    "projects": "",
+    "interests": "",
+    "contact_note": "",
+    "contact_policy": "nobody",
+    "listed": False,
+    "suspension_reason": "",
+    # No password matches this, so the account cannot be taken over even with the old one.
+    "password_hash": "!",
+}
+
+
+def close_account(member, *, posts: str = "keep", erase_profile: bool = False) -> None:
+    """Close an account, inside the caller's transaction: staff deleting a member and a member
+    deleting their own account both end here. Signed out everywhere at once; the row stays for
+    the record and the log, under an address nobody can use, so the real one is free again.
+    posts: "keep" (shown as by a former member), "remove" (staff) or "withdraw" (the member's
+    choice)."""
+    changes = {
+        "status": "deleted",
+        "session_token": secrets.token_hex(16),
+        "email": f"deleted-{member.id}@deleted.invalid",
+    }
+    if erase_profile:
+        changes.update(ERASED_PROFILE)
+    Member.update(**changes).where(Member.id == member.id).execute()
+    if posts == "remove":
+        Post.update(status="removed", status_reason="Removed with the author's account").where(
+            (Post.author == member) & (Post.status != "withdrawn")
+        ).execute()
+    elif posts == "withdraw":
+        Post.update(status="withdrawn").where(
+            (Post.author == member) & Post.status.in_(("visible", "hidden"))
+        ).execute()
 
 
 def add_note(staff, member, body: str) -> StaffNote:

@@ -12,6 +12,7 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..models import SHARING, Category, Member, Post, PostRevision, ReadState, Thread, utcnow
 from ..text import render_markdown
 from ..web import path_for
+from . import watching
 
 
 class PostingTooFast(Invalid):
@@ -161,6 +162,7 @@ def start_thread(member, category, data: dict) -> Post:
                 last_thread_title=title,
             ).where(Category.id == category.id).execute()
             mark_read(member, thread, 1, None)
+            watching.watch(member, thread)
     except IntegrityError:
         # The same form sent twice at once: the unique submission key let one through.
         return _existing_submission(member, data.get("submission"))
@@ -195,6 +197,7 @@ def reply(member, thread, data: dict) -> Post:
             ).where(Category.id == thread.category_id).execute()
             # Writing at the end of a thread means having read it to there.
             mark_read(member, thread, number, None)
+            watching.watch(member, thread)
     except IntegrityError:
         return _existing_submission(member, data.get("submission"))
     thread.post_count = number

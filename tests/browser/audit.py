@@ -183,6 +183,8 @@ def walk(page, base_url: str, app):
         if key in done:
             continue
         done.update({key, final})
+        if "text/html" not in response.headers.get("content-type", "text/html"):
+            continue  # a download (My data as JSON, a photo): nothing to audit as a page
         html = response.text()
         yield Visit(final, response.status, html, source)
         for href in links_in(html, base_url + final):

@@ -15,7 +15,7 @@ from ...errors import DomainError, NotFound
 from ...forms import EditPostForm, EmptyForm, ModerationForm, MoveThreadForm, ReplyForm, ThreadForm
 from ...models import Category, Post, PostRevision, Thread
 from ...policy import can, requires
-from ...services import moderating, posting
+from ...services import moderating, posting, self_moderation
 from ...text import render_markdown
 from ...web import add_form_error, announce, render_page_or_part
 from . import bp
@@ -117,11 +117,12 @@ def new_thread(slug):
     form = ThreadForm()
     if request.method == "GET":
         form.submission.data = _new_submission()
-    preview_html, status = None, 200
+    preview_html, pause, status = None, [], 200
     if form.validate_on_submit():
+        pause = _pause(form.message.data)
         if request.form.get("preview"):
             preview_html = render_markdown(posting.link_mentions(form.message.data))
-        else:
+        elif not pause:
             try:
                 post = posting.start_thread(current_user, category, form.data)
             except DomainError as error:
@@ -137,6 +138,7 @@ def new_thread(slug):
         form=form,
         category=category,
         preview_html=preview_html,
+        pause=pause,
     ), status
 
 
@@ -149,7 +151,12 @@ def _reply_form(**data):
     return form
 
 
-def _reply_page(thread, form, status=200, preview_html=None):
+def _pause(message: str) -> list[str]:
+    """Why to pause before posting this message, unless the member was already asked once."""
+    return [] if request.form.get("paused") else self_moderation.pause_reasons(message)
+
+
+def _reply_page(thread, form, status=200, preview_html=None, pause=()):
     """The reply form alone for htmx, or a page with it (JavaScript off: quote, preview, errors)."""
     response = render_page_or_part(
         "threads/reply.html",
@@ -157,6 +164,7 @@ def _reply_page(thread, form, status=200, preview_html=None):
         thread=thread,
         reply_form=form,
         preview_html=preview_html,
+        pause=pause,
     )
     return response, status
 
@@ -192,10 +200,19 @@ def reply(thread_id):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _reply_error(thread, form, 422)
+    pause = _pause(form.message.data)
     if request.form.get("preview"):
         return _reply_page(
-            thread, form, preview_html=render_markdown(posting.link_mentions(form.message.data))
+            thread, form, preview_html=render_markdown(posting.link_mentions(form.message.data)), pause=pause
         )
+    if pause:
+        # Not an error: the form comes back in place of itself, the message kept, with a reminder.
+        response, status = _reply_page(thread, form, pause=pause)
+        if request.htmx:
+            return announce(response, "Before you post: a moment to pause.", "#pause-heading", "info"), 200, {
+                "HX-Retarget": "#reply-form", "HX-Reswap": "outerHTML"
+            }
+        return response, status
     try:
         post = posting.reply(current_user, thread, form.data)
     except DomainError as error:
