@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint clean check-load
+.PHONY: run test lint clean check-load bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ check-load: $(VENV)/.installed
 	@if $(BIN)/python -c "import psycopg2,sys; psycopg2.connect(sys.argv[1]).close()" "$(CHECK_DATABASE_URL)" 2>/dev/null; then \
 	  $(BIN)/python checks/load.py --database "$(CHECK_DATABASE_URL)"; \
 	else echo "PostgreSQL at $(CHECK_DATABASE_URL) does not answer: the PostgreSQL load check is skipped."; fi
+
+# Throughput, latency, queries and weight of the main pages on benchmark data, against the floor
+# (a bare Flask app serving the same bytes). BENCH_SIZE=full for the issue's million posts (about
+# 20 minutes); FORUM_DATABASE_URL=postgresql://... to run it on PostgreSQL. Not part of `make test`.
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	@touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check forum tests migrations
