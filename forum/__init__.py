@@ -51,4 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .blueprints import selfmod
 
     app.register_blueprint(selfmod.bp)
+    from .blueprints import uploads
+
+    app.register_blueprint(uploads.bp)
     return app

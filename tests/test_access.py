@@ -316,6 +316,14 @@ ACCESS = {
     "/my/data": ("GET", "/my/data", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
     "/my/data.json": ("GET", "/my/data.json", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
     "/my/delete": ("GET", "/my/delete", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    # -- uploads: photos, avatars and logos (#11) --
+    "/photos/<name>/<any(thumb, display):size>": ("GET", "/photos/nosuch/thumb", dict.fromkeys(VIEWERS, 404)),
+    "/photos": ("GET", "/photos", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
+    "/photos/<int:upload_id>/remove": (
+        "POST",
+        "/photos/99999/remove",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(("member", "staff", "admin"), 404)},
+    ),
 }
 
 

@@ -13,11 +13,13 @@ from wtforms.fields.choices import SelectChoice
 from ...conditional import conditional, volatile
 from ...errors import DomainError, NotFound
 from ...forms import EditPostForm, EmptyForm, ModerationForm, MoveThreadForm, ReplyForm, ThreadForm
+from ...forms_uploads import PhotoForm
 from ...models import Category, Post, PostRevision, Thread
 from ...policy import can, requires
 from ...services import moderating, posting, self_moderation
 from ...text import render_markdown
 from ...web import add_form_error, announce, render_page_or_part
+from ..uploads import photo_error, prepare_photo, store_photo
 from . import bp
 
 # -- loading, with visibility decided once -----------------------------------------------------
@@ -115,6 +117,7 @@ def new_thread(slug):
     if not can(current_user, "start_thread", category):
         abort(403, "Only staff start threads in this category.")
     form = ThreadForm()
+    photo_form = PhotoForm()
     if request.method == "GET":
         form.submission.data = _new_submission()
     preview_html, pause, status = None, [], 200
@@ -124,9 +127,12 @@ def new_thread(slug):
             preview_html = render_markdown(posting.link_mentions(form.message.data))
         elif not pause:
             try:
+                # The photo is checked first and written last: a refused photo posts nothing.
+                photo = prepare_photo(current_user, photo_form)
                 post = posting.start_thread(current_user, category, form.data)
+                store_photo(current_user, photo, post)
             except DomainError as error:
-                add_form_error(form, error)
+                add_form_error(photo_error(photo_form, error) or form, error)
                 status = error.status
             else:
                 return redirect(post_url(post))
@@ -136,6 +142,7 @@ def new_thread(slug):
         "threads/new_thread.html",
         "threads/_thread_form.html",
         form=form,
+        photo_form=photo_form,
         category=category,
         preview_html=preview_html,
         pause=pause,
@@ -156,7 +163,7 @@ def _pause(message: str) -> list[str]:
     return [] if request.form.get("paused") else self_moderation.pause_reasons(message)
 
 
-def _reply_page(thread, form, status=200, preview_html=None, pause=()):
+def _reply_page(thread, form, status=200, preview_html=None, pause=(), photo_form=None):
     """The reply form alone for htmx, or a page with it (JavaScript off: quote, preview, errors)."""
     response = render_page_or_part(
         "threads/reply.html",
@@ -165,6 +172,7 @@ def _reply_page(thread, form, status=200, preview_html=None, pause=()):
         reply_form=form,
         preview_html=preview_html,
         pause=pause,
+        photo_form=photo_form,
     )
     return response, status
 
@@ -198,26 +206,34 @@ def reply_form(thread_id):
 def reply(thread_id):
     thread = readable_thread(thread_id)
     form = ReplyForm()
+    photo_form = PhotoForm()
     if not form.validate_on_submit():
-        return _reply_error(thread, form, 422)
+        return _reply_error(thread, form, 422, photo_form)
     pause = _pause(form.message.data)
     if request.form.get("preview"):
         return _reply_page(
-            thread, form, preview_html=render_markdown(posting.link_mentions(form.message.data)), pause=pause
+            thread,
+            form,
+            preview_html=render_markdown(posting.link_mentions(form.message.data)),
+            pause=pause,
+            photo_form=photo_form,
         )
     if pause:
         # Not an error: the form comes back in place of itself, the message kept, with a reminder.
-        response, status = _reply_page(thread, form, pause=pause)
+        response, status = _reply_page(thread, form, pause=pause, photo_form=photo_form)
         if request.htmx:
             return announce(response, "Before you post: a moment to pause.", "#pause-heading", "info"), 200, {
                 "HX-Retarget": "#reply-form", "HX-Reswap": "outerHTML"
             }
         return response, status
     try:
+        # The photo is checked first and written last: a refused photo posts nothing.
+        photo = prepare_photo(current_user, photo_form)
         post = posting.reply(current_user, thread, form.data)
+        store_photo(current_user, photo, post)
     except DomainError as error:
-        add_form_error(form, error)
-        return _reply_error(thread, form, error.status)
+        add_form_error(photo_error(photo_form, error) or form, error)
+        return _reply_error(thread, form, error.status, photo_form)
     if request.htmx:
         # Append the post, clear the form, and bring the counters up to date.
         body = render_template(
@@ -227,8 +243,8 @@ def reply(thread_id):
     return redirect(post_url(post))
 
 
-def _reply_error(thread, form, status):
-    response, status = _reply_page(thread, form, status)
+def _reply_error(thread, form, status, photo_form=None):
+    response, status = _reply_page(thread, form, status, photo_form=photo_form)
     if request.htmx:
         return response, status, {"HX-Retarget": "#reply-form", "HX-Reswap": "outerHTML"}
     return response, status

@@ -1,0 +1,150 @@
+"""Photos, avatars and logos: serving them to those who may see them, the uploader's list of
+their photos, and taking one down (the uploader, or staff inline).
+
+Files are only ever sent from here, never from static/: each request checks, through policy, that
+the viewer may see what the image belongs to (a post in a members-only category stays private),
+and the response can only be an image: its type comes from what Pillow wrote, never the upload.
+"""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from ..errors import NotFound
+from ..forms import EmptyForm
+from ..forms_uploads import PhotoForm
+from ..models.uploads import Upload
+from ..policy import can, requires
+from ..services import uploads
+from ..web import announce, safe_next
+
+bp = Blueprint("uploads", __name__)
+
+# Long enough to spare repeated fetches on a page, short enough that a removed photo or a
+# changed permission soon stops being served from a browser's cache. Never shared caches.
+CACHE_SECONDS = 3600
+# An image opened directly runs nothing, is framed by nobody, and leaks no referrer.
+IMAGE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+# The forms that carry a file: their requests may be as large as a photo, plus the text.
+UPLOAD_ENDPOINTS = {"threads.new_thread", "threads.reply", "uploads.avatar", "uploads.logo"}
+TEXT_ALLOWANCE = 1024 * 1024
+PHOTO_FIELDS = ("photo", "alt_text", "shows_others", "permission")
+
+
+def allow_upload_size():
+    """Raise the request size limit for the forms that carry a photo, before anything (the CSRF
+    check included) reads the body; every other request keeps the small limit for text."""
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + TEXT_ALLOWANCE
+
+
+@bp.record_once
+def _first_before_request(state):
+    state.app.before_request_funcs.setdefault(None, []).insert(0, allow_upload_size)
+
+
+# -- a photo in a post (used by the thread and reply routes) --------------------------------------
+
+
+def prepare_photo(member, photo_form: PhotoForm):
+    """The checked, processed photo from a post form, or None when no file was chosen."""
+    if not photo_form.photo.data:
+        return None
+    return uploads.prepare(
+        member,
+        photo_form.photo.data,
+        alt_text=photo_form.alt_text.data,
+        shows_others=photo_form.shows_others.data,
+        permission=photo_form.permission.data,
+    )
+
+
+def store_photo(member, prepared, post) -> None:
+    # The same form sent twice returns the post it already made: its photo is there already.
+    if prepared is not None and not Upload.for_posts([post.id]):
+        uploads.store(member, prepared, post=post)
+
+
+def photo_error(photo_form, error):
+    """The photo form, when the error is about one of its fields; else None."""
+    return photo_form if error.field in PHOTO_FIELDS else None
+
+
+@bp.app_template_global()
+def blank_photo_form():
+    return PhotoForm(formdata=None)
+
+
+@bp.app_template_global()
+def upload_limit() -> str:
+    return f"{current_app.config['UPLOAD_MAX_BYTES'] / (1024 * 1024):.0f} MB"
+
+
+@bp.app_template_global()
+def post_photos(posts) -> dict:
+    """post id -> its visible photos, for a page of posts in one query (none without posts)."""
+    return Upload.for_posts([p.id for p in posts])
+
+
+@bp.app_template_global()
+def low_data() -> bool:
+    """Whether to show links instead of images. The one place that reads the member's choice,
+    which arrives with self-moderation settings (a member without it loads images)."""
+    return bool(getattr(current_user, "low_data", False))
+
+
+def _visible_upload(name: str) -> Upload:
+    upload = Upload.by_name(name)
+    if upload is None or not can(current_user, "see_upload", upload):
+        # Whether it exists is private too.
+        raise NotFound("There is no such photo, or you cannot see it.")
+    return upload
+
+
+@bp.get("/photos/<name>/<any(thumb, display):size>")
+def photo(name, size):
+    upload = _visible_upload(name)
+    path = uploads.path_of(upload, size)
+    if not path.is_file():
+        raise NotFound("There is no such photo, or you cannot see it.")
+    response = send_file(
+        path,
+        mimetype=upload.content_type,
+        conditional=True,
+        etag=True,
+        max_age=CACHE_SECONDS,
+        download_name=f"photo-{upload.id}-{size}.{upload.extension}",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = IMAGE_CSP
+    response.headers["Content-Disposition"] = f'inline; filename="photo-{upload.id}.{upload.extension}"'
+    response.cache_control.private = True
+    response.cache_control.public = None
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/photos")
+@requires("upload")
+def mine():
+    return render_template("uploads/mine.html", photos=Upload.mine(current_user), form=EmptyForm(),
+                           used=Upload.used_by(current_user))
+
+
+@bp.post("/photos/<int:upload_id>/remove")
+@requires("post")
+def remove(upload_id):
+    upload = Upload.get_or_none(Upload.id == upload_id)
+    if upload is None or not (
+        can(current_user, "remove_own_upload", upload) or can(current_user, "moderate_upload", upload)
+    ):
+        raise NotFound("There is no such photo, or you cannot remove it.")
+    if EmptyForm().validate_on_submit():
+        uploads.remove(current_user, upload)
+    message = "The photo is removed."
+    if request.htmx:
+        body = render_template("uploads/_removed.html", upload=upload)
+        return announce(body, message, None)
+    flash(message, "success")
+    return redirect(safe_next(request.form.get("next"), url_for("uploads.mine")))
