@@ -54,4 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .blueprints import uploads
 
     app.register_blueprint(uploads.bp)
+    from .blueprints import feeds, search
+
+    app.register_blueprint(search.bp)
+    app.register_blueprint(feeds.bp)
     return app

@@ -324,6 +324,25 @@ ACCESS = {
         "/photos/99999/remove",
         {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(("member", "staff", "admin"), 404)},
     ),
+    # -- search and feeds (#10) --
+    "/search": ("GET", "/search?q=hello&category=general", dict.fromkeys(VIEWERS, 200)),
+    "/c/<slug>/feed.atom": ("GET", "/c/general/feed.atom", dict.fromkeys(VIEWERS, 200)),
+    "/t/<int:thread_id>/feed.atom": ("GET", "/t/{thread}/feed.atom", dict.fromkeys(VIEWERS, 200)),
+    "/settings/feeds": (
+        "GET",
+        "/settings/feeds",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
+    "/settings/feeds/token": (
+        "POST",
+        "/settings/feeds/token",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(VIEWERS[2:], "/settings/feeds")},
+    ),
+    "/settings/feeds/revoke": (
+        "POST",
+        "/settings/feeds/revoke",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(VIEWERS[2:], "/settings/feeds")},
+    ),
 }
 
 

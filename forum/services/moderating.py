@@ -23,6 +23,7 @@ from ..models import (
     Thread,
     utcnow,
 )
+from ..models.search import refresh_posts, refresh_posts_by
 from . import reporting
 
 # Post transitions: action -> (statuses it applies to, status it sets).
@@ -93,6 +94,7 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             raise Conflict(
                 f"Nothing changed: this post is already {current}, perhaps by another staff member."
             )
+        refresh_posts([post.id])
         log(
             staff,
             f"{action}_post",
@@ -316,6 +318,8 @@ def close_account(member, *, posts: str = "keep", erase_profile: bool = False) -
         Post.update(status="withdrawn").where(
             (Post.author == member) & Post.status.in_(("visible", "hidden"))
         ).execute()
+    if posts != "keep":
+        refresh_posts_by(member.id)
 
 
 def add_note(staff, member, body: str) -> StaffNote:

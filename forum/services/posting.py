@@ -10,6 +10,7 @@ from .. import policy
 from ..db import db
 from ..errors import Conflict, Invalid, NotAllowed
 from ..models import SHARING, Category, Member, Post, PostRevision, ReadState, Thread, utcnow
+from ..models.search import refresh_posts
 from ..text import render_markdown
 from ..web import path_for
 from . import watching
@@ -163,6 +164,7 @@ def start_thread(member, category, data: dict) -> Post:
             ).where(Category.id == category.id).execute()
             mark_read(member, thread, 1, None)
             watching.watch(member, thread)
+            refresh_posts([post.id])
     except IntegrityError:
         # The same form sent twice at once: the unique submission key let one through.
         return _existing_submission(member, data.get("submission"))
@@ -198,6 +200,7 @@ def reply(member, thread, data: dict) -> Post:
             # Writing at the end of a thread means having read it to there.
             mark_read(member, thread, number, None)
             watching.watch(member, thread)
+            refresh_posts([post.id])
     except IntegrityError:
         return _existing_submission(member, data.get("submission"))
     thread.post_count = number
@@ -232,6 +235,7 @@ def edit_post(member, post, data: dict, revision: int) -> Post:
                 "your text is kept in the box.",
                 field="message",
             )
+        refresh_posts([post.id])
     return Post.with_thread(post.id)
 
 
@@ -239,6 +243,7 @@ def withdraw_post(member, post) -> Post:
     """The author takes their post down: others see that it was withdrawn; staff keep it."""
     policy.require(member, "withdraw_post", post, "Only the author can withdraw this post.")
     Post.update(status="withdrawn").where(Post.id == post.id).execute()
+    refresh_posts([post.id])
     post.status = "withdrawn"
     return post
 

@@ -22,6 +22,7 @@ from ..db import db
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Member, Post, normalise_email, utcnow
 from ..models.reports import MAX_NOTE_LENGTH, MAX_NOTE_TOTAL, REASONS, REPORTS_PER_PAGE, Report
+from ..models.search import refresh_posts
 from ..web import path_for
 from .report_targets import Target, load_target, reported_items, target_for
 
@@ -178,6 +179,7 @@ def _hide_if_reported_enough(post, new: Report) -> bool:
         .execute()
     )
     if hidden:
+        refresh_posts([post.id])
         Report.update(hid_target=True).where(Report.id == new.id).execute()
         new.hid_target = True
     return bool(hidden)
@@ -284,6 +286,7 @@ def resolve_all(staff, kind: str, target_id: int, decision: str, outcome_note: s
             Post.update(status="visible", status_reason="").where(
                 (Post.id == target_id) & (Post.status == "hidden")
             ).execute()
+            refresh_posts([target_id])
     return decided
 
 

@@ -1,0 +1,215 @@
+"""Search: words, filters, order, pages, excerpts, hostile input, and hidden content never found,
+on whichever database the run uses (SQLite FTS5 or PostgreSQL full text)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from forum.models import Category, Member, Post, utcnow
+from forum.services import moderating, posting, reporting
+
+
+@pytest.fixture
+def forum(app, make_member):
+    """Two categories (one members-only), three threads and a reply; ids by name."""
+    amina = make_member("amina@example.org", name="Amina Yusuf")
+    ben = make_member("ben@example.org", name="Ben Carter")
+    staff = make_member("staff@example.org", name="Sam Staff", role="staff")
+    with app.app_context():
+        public = Category.create(name="Practice", slug="practice")
+        private = Category.create(name="Members lounge", slug="lounge", read_access="members")
+        housing = posting.start_thread(
+            amina,
+            public,
+            {"title": "Housing for refugees", "message": "Our **housing** project in Cardiff."},
+        )
+        reply = posting.reply(
+            ben, housing.thread, {"message": "We run a housing advice clinic on Tuesdays."}
+        )
+        youth = posting.start_thread(
+            ben, public, {"title": "Youth football", "message": "Football brings young people together."}
+        )
+        secret = posting.start_thread(
+            amina, private, {"title": "Funding bids", "message": "The lottery housing grant closes soon."}
+        )
+    return {
+        "amina": amina.id, "ben": ben.id, "staff": staff.id, "housing": housing.id, "reply": reply.id,
+        "youth": youth.id, "secret": secret.id,
+    }
+
+
+def hits(client, query: str) -> list[int]:
+    """Post ids in the order the results page lists them."""
+    response = client.get("/search" + query)
+    assert response.status_code == 200, response.status_code
+    return [int(i) for i in re.findall(r'<h2><a href="/p/(\d+)"', response.get_data(as_text=True))]
+
+
+def test_visitor_finds_public_posts_only(client, forum):
+    found = hits(client, "?q=housing")
+    assert set(found) == {forum["housing"], forum["reply"]}
+    # The opening post is named in its title too, so it is the better match.
+    assert found[0] == forum["housing"]
+
+
+def test_member_finds_members_only_posts_too(client, auth, forum):
+    auth.sign_in("ben@example.org")
+    assert set(hits(client, "?q=housing")) == {forum["housing"], forum["reply"], forum["secret"]}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?q=HOUSES", ["housing", "reply", "secret"]),  # stems, any case
+        ("?q=housing+cardiff", ["housing"]),  # every word
+        ("?q=football&category=practice", ["youth"]),
+        ("?q=housing&category=lounge", ["secret"]),
+        ("?q=housing&author=ben+carter", ["reply"]),
+        ("?author=Amina+Yusuf&order=date", ["secret", "housing"]),  # no words: newest first
+        ("?q=housing&order=date", ["secret", "reply", "housing"]),
+        ("?category=practice", ["youth", "reply", "housing"]),
+    ],
+)
+def test_words_and_filters(client, auth, forum, query, expected):
+    auth.sign_in("ben@example.org")
+    found = hits(client, query)
+    if "order=date" in query or "q=" not in query:
+        assert found == [forum[name] for name in expected]
+    else:
+        assert set(found) == {forum[name] for name in expected}
+
+
+def test_date_range(app, client, auth, forum):
+    with app.app_context():
+        Post.update(created_at=utcnow() - timedelta(days=40)).where(Post.id == forum["youth"]).execute()
+    auth.sign_in("ben@example.org")
+    old = (utcnow() - timedelta(days=40)).strftime("%Y-%m-%d")
+    assert hits(client, f"?q=football&since={old}&until={old}") == [forum["youth"]]
+    assert hits(client, f"?q=football&until={(utcnow() - timedelta(days=41)).strftime('%Y-%m-%d')}") == []
+    assert hits(client, f"?q=football&since={(utcnow() - timedelta(days=1)).strftime('%Y-%m-%d')}") == []
+
+
+def test_excerpt_marks_the_words_and_escapes_the_rest(app, client, auth, forum, make_member):
+    with app.app_context():
+        amina = Member.get_by_id(forum["amina"])
+        category = Category.get(Category.slug == "practice")
+        posting.start_thread(
+            amina, category,
+            {"title": "Tags <b>here</b>", "message": "Beware <script>alert(1)</script> zebra crossing"},
+        )
+    body = client.get("/search?q=zebra").get_data(as_text=True)
+    assert "<mark>zebra</mark>" in body
+    assert "<script>alert" not in body
+    # SQLite shows the tag as text; PostgreSQL's excerpts leave tags out altogether.
+    assert "&lt;script&gt;" in body or re.search(r"Beware\s+alert\(1\)\s+<mark>zebra</mark>", body)
+    assert "<b>here</b>" not in body
+
+
+HOSTILE = [
+    '"', '""', "'", '"housing', "housing*", "*", "NEAR(housing football)", "housing NEAR football",
+    "(housing", "housing)", "((()", "housing AND", "OR", "NOT housing", "-housing", "^housing",
+    "title:housing", "housing:*", "a & b | !c", "\\", "%", "_", "\x00", "😀", "ḩousing",
+    "the and of", "!!! ??? ...", "x" * 5000, "housing " * 1000,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_input_never_fails(client, forum, query):
+    response = client.get("/search", query_string={"q": query})
+    assert response.status_code == 200
+    response = client.get("/search", query_string={"q": query}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query, hint",
+    [
+        ("the and of", "too common"),
+        ("!!! ??? ...", "punctuation alone"),
+        ("x" * 5000, "up to 200 characters"),
+        ('"housing" NEAR(*)', "read as plain text"),
+    ],
+)
+def test_bad_input_gets_a_hint(client, forum, query, hint):
+    body = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    assert hint in body
+
+
+def test_syntax_is_read_as_words(client, forum):
+    assert set(hits(client, '?q="housing*"')) == {forum["housing"], forum["reply"]}
+    assert hits(client, "?q=NEAR(housing") == []  # "near" is a word no post has
+
+
+def test_bad_filters_get_messages(client, forum):
+    for query, message in [
+        ("?q=housing&since=31/12/2025", "year-month-day"),
+        ("?q=housing&since=2026-02-01&until=2026-01-01", "before the start date"),
+        ("?q=housing&author=Nobody+Here", "No member is called"),
+        ("?q=housing&category=lounge", "no such category"),  # a visitor may not read it
+        ("?q=housing&page=zebra&order=sideways", "Housing for refugees"),
+    ]:
+        response = client.get("/search" + query)
+        assert response.status_code == 200
+        assert message in response.get_data(as_text=True), query
+
+
+def test_hidden_withdrawn_and_removed_posts_are_never_found(app, client, auth, forum):
+    with app.app_context():
+        staff = Member.get_by_id(forum["staff"])
+        ben = Member.get_by_id(forum["ben"])
+        posting.withdraw_post(ben, Post.with_thread(forum["reply"]))
+        moderating.act_on_post(staff, Post.with_thread(forum["housing"]), "hide", "spam")
+        moderating.act_on_post(staff, Post.with_thread(forum["youth"]), "remove", "spam")
+    for viewer in ("ben@example.org", "staff@example.org"):
+        auth.sign_in(viewer)
+        assert hits(client, "?q=housing") == [forum["secret"]]
+        assert hits(client, "?q=football") == []
+        auth.sign_out()
+    with app.app_context():
+        staff = Member.get_by_id(forum["staff"])
+        moderating.act_on_post(staff, Post.with_thread(forum["housing"]), "restore", "other", "A mistake")
+    assert hits(client, "?q=cardiff") == [forum["housing"]]
+
+
+def test_edits_are_found_and_old_words_are_not(app, client, forum):
+    with app.app_context():
+        amina = Member.get_by_id(forum["amina"])
+        post = Post.with_thread(forum["housing"])
+        posting.edit_post(amina, post, {"message": "Our project in Swansea."}, post.revision)
+    assert hits(client, "?q=swansea") == [forum["housing"]]
+    assert hits(client, "?q=cardiff") == []
+
+
+def test_a_post_hidden_by_reports_is_not_found(app, client, forum, make_member):
+    with app.app_context():
+        app.config["REPORT_HIDE_THRESHOLD"] = 1
+        reporter = make_member("reporter@example.org", name="Rita Reporter")
+        target = reporting.load_target(reporter, "post", forum["youth"])
+        reporting.report(reporter, target, {"reason": "spam"})
+        assert Post.get_by_id(forum["youth"]).status == "hidden"
+    assert hits(client, "?q=football") == []
+
+
+def test_pages_cost_the_same_queries(app, client, auth, forum, count_queries):
+    with app.app_context():
+        amina = Member.get_by_id(forum["amina"])
+        category = Category.get(Category.slug == "practice")
+        for i in range(45):
+            posting.start_thread(amina, category, {"title": f"Garden {i}", "message": "Community garden"})
+    auth.sign_in("ben@example.org")
+    costs = []
+    for query in ("?q=garden", "?q=garden&page=2", "?q=garden&page=3", "?q=garden&author=Amina+Yusuf"):
+        with count_queries() as queries:
+            assert client.get("/search" + query).status_code == 200
+        costs.append(len(queries))
+    assert costs[0] == costs[1] == costs[2]
+    assert costs[3] == costs[0] + 1  # the author's name
+    assert len(hits(client, "?q=garden&page=3")) == 5
+    assert 'rel="next"' in client.get("/search?q=garden&page=2").get_data(as_text=True)
+
+
+def test_htmx_gets_the_results_alone(client, forum):
+    response = client.get("/search?q=housing", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "search-status" in body and "<mark>" in body
