@@ -34,6 +34,7 @@ from .models import (
     Thread,
     utcnow,
 )
+from .models import search as search_index
 from .models.directory import Expertise, MemberExpertise
 from .models.reports import Report
 from .text import render_markdown
@@ -224,6 +225,8 @@ def seed(sizes: Sizes, *, force: bool = False, seed: int = 12, progress=lambda n
     reports = _reports(writer, rng, threads, member_ids, sizes.posts // 200)
     _read_states(writer, rng, threads, member_ids, now)
     _finish_categories(categories, threads)
+    # Rows written in bulk bypass posting, which keeps the search index: index them in one go.
+    search_index.rebuild()
     _reset_sequences([Organisation, Member, Category, Thread, Post, Report, ReadState, Acceptance,
                       Expertise, MemberExpertise])
     return {

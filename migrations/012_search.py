@@ -1,9 +1,12 @@
-"""Search: a full-text index of the posts members may find, filled from the posts already there.
+"""Search: a full-text index of the posts members may find, filled from the posts already there;
+and feeds: a revocable private feed token per member, for members-only Atom feeds.
 
 SQLite: an FTS5 table whose rowid is the post's id (title of the thread on opening posts, body).
 PostgreSQL: a table of tsvectors (title weighted above body) with a GIN index.
 Only visible posts in threads that are not removed are indexed; the application keeps it so.
 """
+
+import datetime
 
 import peewee as pw
 from peewee_migrate import Migrator
@@ -14,6 +17,18 @@ def _is_postgres(database) -> bool:
 
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+    Member = migrator.orm["member"]
+
+    @migrator.create_model
+    class FeedToken(pw.Model):
+        id = pw.AutoField()
+        member = pw.ForeignKeyField(Member, unique=True, on_delete="CASCADE", backref="+")
+        token = pw.CharField(max_length=64, unique=True)
+        created_at = pw.DateTimeField(default=datetime.datetime.utcnow)
+
+        class Meta:
+            table_name = "feed_token"
+
     if _is_postgres(database):
         migrator.sql(
             "CREATE TABLE post_search ("
@@ -44,3 +59,4 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.sql("DROP TABLE post_search")
+    migrator.remove_model("feed_token")
