@@ -213,3 +213,14 @@ def test_htmx_gets_the_results_alone(client, forum):
     response = client.get("/search?q=housing", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert "<html" not in body and "search-status" in body and "<mark>" in body
+
+
+def test_muted_members_posts_are_left_out(app, client, auth, forum):
+    from forum.services import self_moderation
+
+    with app.app_context():
+        self_moderation.mute(Member.get_by_id(forum["ben"]), forum["amina"])
+    auth.sign_in("ben@example.org")
+    assert hits(client, "?q=housing") == [forum["reply"]]
+    auth.sign_out()
+    assert set(hits(client, "?q=housing")) == {forum["housing"], forum["reply"]}

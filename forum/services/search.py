@@ -16,7 +16,7 @@ from peewee import fn
 
 from ..models import Member
 from ..models import search as index
-from . import categories
+from . import categories, self_moderation
 
 PER_PAGE = 20
 MAX_PAGE = 50
@@ -41,10 +41,9 @@ STOP_WORDS = frozenset(
 
 
 def excluded_authors(viewer) -> list[int]:
-    """Members whose posts `viewer` has chosen not to see. Self-moderation (muting) plugs in
-    here; until then nobody is left out. Results leave these authors' posts out in the same
-    query, so this must stay one query (or none)."""
-    return []
+    """Members whose posts `viewer` has chosen not to see: those they muted. Results leave
+    these authors' posts out in the same query; this is one query per request (or none)."""
+    return sorted(self_moderation.muted_ids(viewer))
 
 
 @dataclass
