@@ -25,6 +25,11 @@ MARK_START = "\x02"
 MARK_END = "\x03"
 # PostgreSQL's text search configuration; SQLite's porter tokenizer stems English alike.
 PG_CONFIG = "english"
+# Ordering by relevance scores the newest RANKED matching posts and no more: scoring costs a read
+# of every match, which for a common word is most of the table. A search whose words are in
+# fewer posts than this (nearly every real one) is ranked over all of them; a broad one ranks
+# its most recent matches, which is what a forum's reader is after, in bounded time.
+RANKED = 2000
 
 
 def is_postgres() -> bool:
@@ -177,21 +182,33 @@ def _search_sqlite(words, filters, order, limit, offset):
     match = " ".join('"' + w.replace('"', "") + '"' for w in words)
     params: list = [match]
     where = _where(filters, params)
-    # Title matches count ten times a body match, so a thread named for the words comes first.
-    # Newest first goes by id, which rises with time: FTS5 then walks its rowids backwards and
-    # stops at the page, instead of sorting every match by date.
-    ordering = "bm25(post_search, 10.0, 1.0), post_search.rowid DESC" if order == "relevance" else (
-        "post_search.rowid DESC"
+    columns = (
+        f"{_COLUMNS}, snippet(post_search, 1, char(2), char(3), '…', 24), "
+        "highlight(post_search, 0, char(2), char(3))"
     )
+    if order != "relevance":
+        # Newest first goes by id, which rises with time: FTS5 walks its rowids backwards and
+        # stops at the page, instead of sorting every match by date.
+        sql = (
+            f"SELECT {columns} FROM post_search JOIN post p ON p.id = post_search.rowid {_JOINS} "
+            f"WHERE post_search MATCH ? AND {where} "
+            f"ORDER BY post_search.rowid DESC LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        return [_hit(row) for row in db.execute_sql(sql, params).fetchall()]
+    # Scores for the newest RANKED matches only (see RANKED); title matches count ten times a
+    # body match, so a thread named for the words comes first. Excerpts for the page alone.
     sql = (
-        f"SELECT {_COLUMNS}, "
-        f"snippet(post_search, 1, char(2), char(3), '…', 24), "
-        f"highlight(post_search, 0, char(2), char(3)) "
-        f"FROM post_search JOIN post p ON p.id = post_search.rowid {_JOINS} "
-        f"WHERE post_search MATCH ? AND {where} "
-        f"ORDER BY {ordering} LIMIT {int(limit)} OFFSET {int(offset)}"
+        "WITH ranked AS ("
+        "SELECT post_search.rowid AS id, bm25(post_search, 10.0, 1.0) AS score "
+        "FROM post_search JOIN post p ON p.id = post_search.rowid JOIN thread t ON t.id = p.thread_id "
+        f"WHERE post_search MATCH ? AND {where} ORDER BY post_search.rowid DESC LIMIT {RANKED}), "
+        "page AS (SELECT id, score FROM ranked ORDER BY score, id DESC "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}) "
+        f"SELECT {columns} FROM page JOIN post_search ON post_search.rowid = page.id "
+        f"JOIN post p ON p.id = page.id {_JOINS} "
+        "WHERE post_search MATCH ? ORDER BY page.score, page.id DESC"
     )
-    return [_hit(row) for row in db.execute_sql(sql, params).fetchall()]
+    return [_hit(row) for row in db.execute_sql(sql, [*params, match]).fetchall()]
 
 
 def _search_postgres(words, filters, order, limit, offset):
@@ -199,20 +216,36 @@ def _search_postgres(words, filters, order, limit, offset):
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1"
     params: list = [options, options, " ".join(words)]
     where = _where(filters, params)
-    inner_order = "rank DESC, p.id DESC" if order == "relevance" else "p.id DESC"
-    outer_order = "hit.rank DESC, p.id DESC" if order == "relevance" else "p.id DESC"
-    # The inner query ranks narrow rows (ids and scores) and keeps one page; only that page's
-    # posts are then read in full, and only they get excerpts (ts_headline reads the text).
+    if order == "relevance":
+        # Scores for the newest RANKED matches only (see RANKED).
+        matches = (
+            "SELECT s.post_id, s.document, q.query FROM post_search s "
+            "JOIN post p ON p.id = s.post_id JOIN thread t ON t.id = p.thread_id "
+            f"CROSS JOIN plainto_tsquery('{PG_CONFIG}', %s) AS q(query) "
+            f"WHERE s.document @@ q.query AND {where} ORDER BY s.post_id DESC LIMIT {RANKED}"
+        )
+        inner = (
+            "SELECT m.post_id, m.query, ts_rank(m.document, m.query) AS rank "
+            f"FROM ({matches}) AS m ORDER BY rank DESC, m.post_id DESC "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        outer_order = "hit.rank DESC, p.id DESC"
+    else:
+        inner = (
+            "SELECT p.id AS post_id, q.query, 0 AS rank "
+            "FROM post_search s JOIN post p ON p.id = s.post_id JOIN thread t ON t.id = p.thread_id "
+            f"CROSS JOIN plainto_tsquery('{PG_CONFIG}', %s) AS q(query) "
+            f"WHERE s.document @@ q.query AND {where} "
+            f"ORDER BY p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+        outer_order = "p.id DESC"
+    # Only the page's posts are read in full, and only they get excerpts (ts_headline reads
+    # the text).
     sql = (
         f"SELECT {_COLUMNS}, ts_headline('{PG_CONFIG}', p.body_md, hit.query, %s), "
         f"CASE WHEN p.number = 1 THEN ts_headline('{PG_CONFIG}', t.title, hit.query, %s) "
         "ELSE t.title END "
-        "FROM (SELECT p.id AS post_id, q.query, ts_rank(s.document, q.query) AS rank "
-        "FROM post_search s JOIN post p ON p.id = s.post_id JOIN thread t ON t.id = p.thread_id "
-        f"CROSS JOIN plainto_tsquery('{PG_CONFIG}', %s) AS q(query) "
-        f"WHERE s.document @@ q.query AND {where} "
-        f"ORDER BY {inner_order} LIMIT {int(limit)} OFFSET {int(offset)}) AS hit "
-        f"JOIN post p ON p.id = hit.post_id {_JOINS} "
+        f"FROM ({inner}) AS hit JOIN post p ON p.id = hit.post_id {_JOINS} "
         f"ORDER BY {outer_order}"
     )
     return [_hit(row) for row in db.execute_sql(sql, params).fetchall()]
