@@ -4,7 +4,7 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from peewee import DatabaseProxy, InterfaceError, OperationalError
+from peewee import DatabaseProxy, InterfaceError, OperationalError, SqliteDatabase
 from peewee_migrate import Router
 from playhouse.db_url import connect as connect_url
 
@@ -68,7 +68,20 @@ def init_app(app):
             db.close()
 
 
-def upgrade(migrations_dir: Path) -> list[str]:
-    """Apply pending migrations; running it again applies nothing."""
+def upgrade(migrations_dir: Path, name: str | None = None) -> list[str]:
+    """Apply pending migrations (up to `name`, if given); running it again applies nothing.
+
+    On SQLite, foreign keys are off while migrations run. SQLite cannot alter a column in place,
+    so peewee-migrate rebuilds the table (copy, DROP, rename) when a migration adds a NOT NULL
+    column; with foreign keys on, the DROP deletes the old rows first, and ON DELETE CASCADE
+    deleted every thread and post of a forum when migration 011 added member.low_data. SQLite's
+    documented procedure for such changes is to switch foreign keys off around them; the pragma
+    does nothing inside a transaction, so it is set before the router opens one."""
     router = Router(db, migrate_dir=Path(migrations_dir), logger=logging.getLogger("forum.migrations"))
-    return router.run()
+    if not isinstance(db.obj, SqliteDatabase):
+        return router.run(name)
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        return router.run(name)
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
