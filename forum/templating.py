@@ -1,5 +1,7 @@
 """Helpers the templates use."""
 
+from markupsafe import Markup
+
 
 def control_attrs(described: list[str], errors, extra: dict) -> dict:
     """A form control's attributes: its hint and error tied to it for screen readers, and no
@@ -12,9 +14,21 @@ def control_attrs(described: list[str], errors, extra: dict) -> dict:
     return attrs
 
 
+def datetime_tag(dt) -> Markup:
+    """A UTC time for people and machines: the same markup as the `datetime_tag` macro in
+    _macros.html, as a global for templates drawn many times a page (_post.html). Importing the
+    macro there rebuilt the macros module on every include: 5% of a thread page's time."""
+    return Markup('<time datetime="{}">{} UTC</time>').format(
+        dt.strftime("%Y-%m-%dT%H:%M:%SZ"), dt.strftime("%-d %b %Y, %H:%M")
+    )
+
+
 def init_app(app):
     from .models import MODERATION_REASONS, SHARING
 
     app.jinja_env.globals.update(
-        control_attrs=control_attrs, sharing_labels=SHARING, moderation_reasons=MODERATION_REASONS
+        control_attrs=control_attrs,
+        datetime_tag=datetime_tag,
+        sharing_labels=SHARING,
+        moderation_reasons=MODERATION_REASONS,
     )
