@@ -64,11 +64,23 @@ class Server:
 
     def start(self):
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        out = open(self.log, "ab")
+        out = open(self.log, "ab")  # noqa: SIM115 (gunicorn writes to it for as long as it runs)
         self.process = subprocess.Popen(
-            [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "5", "forum:create_app()"],
-            env=self.env, cwd=ROOT, stdout=out, stderr=out, start_new_session=True,
+            [
+                str(gunicorn),
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--graceful-timeout",
+                "5",
+                "forum:create_app()",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -202,8 +214,12 @@ def edit(member, post_id, load, timings):
         return  # hidden by reports meanwhile: nothing to edit
     message = re.search(r"<textarea[^>]*>\s*(.*?)</textarea>", html, re.S).group(1)
     message = message.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"')
-    form = {"csrf_token": found(CSRF, html), "revision": found(REVISION, html),
-            "message": message + " (edited)", "interest": ""}
+    form = {
+        "csrf_token": found(CSRF, html),
+        "revision": found(REVISION, html),
+        "message": message + " (edited)",
+        "interest": "",
+    }
     status, _, _ = member.request("POST", f"/p/{post_id}/edit", form, timings=timings)
     if status >= 500:
         load.problems.append(f"{status} on an edit by {member.email}")
@@ -230,7 +246,9 @@ def report(member, rng, load, timings):
 
 def run_round(port, emails, threads, replies, kill_after=None, server=None) -> Load:
     load = Load()
-    members = [Member(port, email, f"10.{i // 250}.{i % 250}.{1 + i % 200}") for i, email in enumerate(emails)]
+    members = [
+        Member(port, email, f"10.{i // 250}.{i % 250}.{1 + i % 200}") for i, email in enumerate(emails)
+    ]
     workers = [threading.Thread(target=member_round, args=(m, threads, replies, load)) for m in members]
     started = time.perf_counter()
     for worker in workers:
@@ -267,10 +285,14 @@ def prepare(app, members: int, thread_count: int):
         upgrade(app.config["MIGRATIONS_DIR"])
         documents.install_shipped()
         emails = [f"load{n}@example.org" for n in range(members)]
-        people = [membership.create_account(e, f"Load Member {n}", "member", PASSWORD) for n, e in enumerate(emails)]
+        people = [
+            membership.create_account(e, f"Load Member {n}", "member", PASSWORD) for n, e in enumerate(emails)
+        ]
         category = Category.create(name="Load", slug="load")
         threads = [
-            posting.start_thread(people[n], category, {"title": f"Busy thread {n}", "message": "Opening"}).thread_id
+            posting.start_thread(
+                people[n], category, {"title": f"Busy thread {n}", "message": "Opening"}
+            ).thread_id
             for n in range(thread_count)
         ]
     return emails, threads
@@ -306,8 +328,10 @@ def verify(app, acknowledged: set[str], sqlite_path: Path | None) -> list[str]:
             posts = Post.select().join(Thread).where(Thread.category == category).count()
             threads = Thread.select().where(Thread.category == category).count()
             if (category.post_count, category.thread_count) != (posts, threads):
-                wrong.append(f"category {category.slug}: counters {category.post_count}/{category.thread_count}, "
-                             f"real {posts}/{threads}")
+                wrong.append(
+                    f"category {category.slug}: counters {category.post_count}/{category.thread_count}, "
+                    f"real {posts}/{threads}"
+                )
         for member in Member.select():
             real = Report.select().where(Report.reporter == member).count()
             if member.report_count != real:
@@ -329,8 +353,8 @@ def describe(load: Load) -> str:
     return (
         f"{len(load.acknowledged)} replies acknowledged, {load.edits} edits, {load.reports} reports "
         f"in {load.seconds:.1f} s; {len(load.timings)} requests, {errors} answered 5xx; "
-        f"POST p50 {percentile(writes, .5) * 1000:.0f} ms p99 {percentile(writes, .99) * 1000:.0f} ms; "
-        f"GET p50 {percentile(reads, .5) * 1000:.0f} ms p99 {percentile(reads, .99) * 1000:.0f} ms"
+        f"POST p50 {percentile(writes, 0.5) * 1000:.0f} ms p99 {percentile(writes, 0.99) * 1000:.0f} ms; "
+        f"GET p50 {percentile(reads, 0.5) * 1000:.0f} ms p99 {percentile(reads, 0.99) * 1000:.0f} ms"
     )
 
 
@@ -393,8 +417,10 @@ def main():
         errors = sum(1 for _, s, _ in load.timings if s >= 500)
         if errors:
             failures.append(f"load: {errors} requests answered 5xx")
-        print(f"load:  {len(load.acknowledged)} acknowledged, {total} load replies stored"
-              + ("" if wrong else ": each acknowledged reply once, counters equal the real counts"))
+        print(
+            f"load:  {len(load.acknowledged)} acknowledged, {total} load replies stored"
+            + ("" if wrong else ": each acknowledged reply once, counters equal the real counts")
+        )
 
         kill_after = len(load.acknowledged) // 2
         crash = run_round(server.port, emails, threads, args.replies, kill_after=kill_after, server=server)
@@ -406,10 +432,12 @@ def main():
         status, _, _ = Member(server.port, emails[0], "10.9.9.9").request("GET", "/")
         if status != 200:
             failures.append(f"crash: the restarted server answered {status}")
-        print(f"crash: restarted; {'integrity check ok, ' if sqlite_path and not wrong else ''}"
-              f"{total} load replies stored, every reply acknowledged before the kill is there "
-              f"{'once' if not wrong else '- NOT'} (with {len(crash.acknowledged) - len(crash.before_kill)} "
-              "acknowledged in the instant of the kill)")
+        print(
+            f"crash: restarted; {'integrity check ok, ' if sqlite_path and not wrong else ''}"
+            f"{total} load replies stored, every reply acknowledged before the kill is there "
+            f"{'once' if not wrong else '- NOT'} (with {len(crash.acknowledged) - len(crash.before_kill)} "
+            "acknowledged in the instant of the kill)"
+        )
         server.stop()
     finally:
         if drop:

@@ -75,7 +75,13 @@ def backup(url: str, target: Path) -> Path:
             raise BackupError(f"The copy failed SQLite's integrity check: {found}")
         return target
     result = subprocess.run(
-        [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", f"--dbname={_libpq_url(url)}"],
+        [
+            _tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            f"--file={target}",
+            f"--dbname={_libpq_url(url)}",
+        ],
         capture_output=True,
         text=True,
     )

@@ -260,7 +260,8 @@ def restore_command(path, yes):
         restore(current_app.config["DATABASE_URL"], path)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Restored from {path}. Run `flask --app forum db upgrade` if the backup is older than the code.")
+    click.echo(f"Restored from {path}.")
+    click.echo("Run `flask --app forum db upgrade` if the backup is older than the code.")
 
 
 def init_app(app):

@@ -2,12 +2,16 @@
 
 import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, make_response, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 HTMX_VERSION = "2.0.11"
 
@@ -118,7 +122,56 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
+# The largest id a row can have on either database (PostgreSQL's integer); a larger number in a
+# URL names nothing, and handing it to the database would fail with an overflow instead of a 404.
+MAX_ID = 2**31 - 1
+
+
+class RowIdConverter(IntegerConverter):
+    """<int:...> in every route: a number past MAX_ID does not match, so the answer is 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def row_id(value: str) -> int:
+    """For request.args.get(name, type=row_id): an id or a page number, or absent (the default)
+    when it is not a number from 1 to MAX_ID."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(f"{value} is out of range")
+    return number
+
+
+# Control characters no one types: NUL, which PostgreSQL cannot store in text at all, and the rest
+# of C0 and DEL, which only hide or garble text. Tab, newline and carriage return stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_controls(values: ImmutableMultiDict) -> ImmutableMultiDict:
+    if not any(CONTROL.search(v) for v in values.values()):
+        return values
+    return ImmutableMultiDict([(CONTROL.sub("", k), CONTROL.sub("", v)) for k, v in values.items(multi=True)])
+
+
+class WithoutControls:
+    """Form fields and query strings arrive without control characters, for every route and form
+    at once: one place, instead of a filter on each field that a new form could forget. A mixin,
+    laid over the request class htmx-flask installs (which gives request.htmx)."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _without_controls(self.__dict__["form"])
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return _without_controls(super().args)
+
+
 def init_app(app):
+    # Before any blueprint adds its rules, which take their converter when added.
+    app.url_map.converters["int"] = RowIdConverter
+    app.request_class = type("ForumRequest", (WithoutControls, app.request_class), {})
     app.session_interface = SessionInterface()
     app.after_request(add_response_headers)
     app.jinja_env.globals.update(asset_url=asset_url, htmx_version=HTMX_VERSION)

@@ -259,7 +259,11 @@ ACCESS = {
     "/help/": ("GET", "/help/", dict.fromkeys(VIEWERS, 200)),
     "/help/<slug>": ("GET", "/help/reporting", dict.fromkeys(VIEWERS, 200)),
     "/support": ("GET", "/support", dict.fromkeys(VIEWERS, 200)),
-    "/support/requests": ("GET", "/support/requests", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
+    "/support/requests": (
+        "GET",
+        "/support/requests",
+        {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)},
+    ),
     # Someone else's request: nobody but its sender sees it here.
     "/support/requests/<int:request_id>": (
         "GET",

@@ -22,12 +22,16 @@ def consistent(app) -> dict:
     with app.app_context():
         for thread in Thread.select():
             assert thread.post_count == Post.select().where(Post.thread == thread).count(), thread.id
-            numbers = [p.number for p in Post.select(Post.number).where(Post.thread == thread).order_by(Post.number)]
+            numbers = [
+                p.number for p in Post.select(Post.number).where(Post.thread == thread).order_by(Post.number)
+            ]
             assert numbers == list(range(1, len(numbers) + 1)), thread.id
         for category in Category.select():
             threads = Thread.select().where(Thread.category == category)
             assert category.thread_count == threads.count()
-            assert category.post_count == Post.select().join(Thread).where(Thread.category == category).count()
+            assert (
+                category.post_count == Post.select().join(Thread).where(Thread.category == category).count()
+            )
         return {"posts": Post.select().count(), "ids": {p.id for p in Post.select(Post.id)}}
 
 
@@ -55,7 +59,7 @@ def test_a_backup_under_write_load_restores_consistent(make_app, make_member, tm
         except Exception as exc:  # a writer that failed would make the test pass for nothing
             errors.append(exc)
 
-    workers = [threading.Thread(target=write, args=pair) for pair in zip(writers, threads)]
+    workers = [threading.Thread(target=write, args=pair) for pair in zip(writers, threads, strict=True)]
     for worker in workers:
         worker.start()
     while len(before_backup) < 20 and not errors:

@@ -52,7 +52,9 @@ def admin_client(make_app, make_member):
 
 def test_the_walk_finds_the_post_routes():
     rules = _post_rules()
-    assert "/sign-in" in rules and "/moderation/posts/<int:post_id>/<any(hide, restore, remove):action>" in rules
+    assert (
+        "/sign-in" in rules and "/moderation/posts/<int:post_id>/<any(hide, restore, remove):action>" in rules
+    )
     assert len(rules) > 30
 
 

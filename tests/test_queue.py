@@ -106,7 +106,9 @@ def test_dismiss_on_the_thread_page_beside_the_post(app, people, posts, outbox, 
     assert "open report" not in member.get(f"/t/{thread_id}?page=1").get_data(as_text=True)
 
     response = client.post(
-        f"/moderation/queue/post/{posts[1]}/dismiss", data={"in_thread": "1", "outcome_note": ""}, headers=HTMX
+        f"/moderation/queue/post/{posts[1]}/dismiss",
+        data={"in_thread": "1", "outcome_note": ""},
+        headers=HTMX,
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="post-2"' in body and "Second words" in body

@@ -15,7 +15,7 @@ from ..forms_reports import AddToReportForm, ReportForm
 from ..models.reports import Report
 from ..policy import can, requires
 from ..services import reporting
-from ..web import add_form_error, announce
+from ..web import add_form_error, announce, row_id
 
 bp = Blueprint("reports", __name__)
 
@@ -171,5 +171,5 @@ def _add(target, existing):
 @bp.get("/reports")
 @requires("see_own_reports")
 def mine():
-    rows, older = reporting.reports_of(current_user, request.args.get("before", type=int))
+    rows, older = reporting.reports_of(current_user, request.args.get("before", type=row_id))
     return render_template("reports/mine.html", rows=rows, older=older)

@@ -13,7 +13,7 @@ from ..forms import EmptyForm
 from ..forms_selfmod import DeleteAccountForm, LowDataForm
 from ..policy import requires
 from ..services import my_data, self_moderation, watching
-from ..web import add_form_error, announce, render_page_or_part, safe_next
+from ..web import add_form_error, announce, render_page_or_part, row_id, safe_next
 from .threads.posts import readable_thread
 
 bp = Blueprint("selfmod", __name__)
@@ -130,7 +130,7 @@ def low_data():
 @bp.get("/my/posts")
 @requires("manage_own_account")
 def my_posts():
-    listing = self_moderation.my_posts(current_user, request.args.get("before", type=int))
+    listing = self_moderation.my_posts(current_user, request.args.get("before", type=row_id))
     return render_template(
         "selfmod/my_posts.html",
         listing=listing,

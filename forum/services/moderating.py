@@ -24,6 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..models.search import refresh_posts, refresh_posts_by
+from ..web import row_id
 from . import reporting
 
 # Post transitions: action -> (statuses it applies to, status it sets).
@@ -351,7 +352,7 @@ def log_page(args) -> dict:
     """One page of the log, newest first, filtered by action and by day (YYYY-MM-DD)."""
     action = args.get("action") if args.get("action") in ACTIONS else None
     since, until = _day(args.get("since")), _day(args.get("until"))
-    before = args.get("before", type=int)
+    before = args.get("before", type=row_id)
     entries = LogEntry.page(action, since, until + timedelta(days=1) if until else None, before, LOG_PAGE)
     return {
         "entries": entries[:LOG_PAGE],

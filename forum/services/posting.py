@@ -75,6 +75,16 @@ def _check_pace(member) -> None:
             )
 
 
+# The forms' own tokens (secrets.token_urlsafe(16)); anything else was not made by a form of ours,
+# and is ignored rather than stored, since it could be of any length.
+SUBMISSION = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def _submission(data: dict) -> str | None:
+    value = data.get("submission") or ""
+    return value if SUBMISSION.fullmatch(value) else None
+
+
 def _existing_submission(member, submission: str | None):
     """The post this same form already made, if it was sent twice."""
     if not submission:
@@ -133,7 +143,7 @@ def _new_post(thread, member, number: int, data: dict, *, sharing) -> Post:
         body_html=render_markdown(link_mentions(message)),
         sharing=sharing,
         interest=(data.get("interest") or "").strip()[:300],
-        submission=data.get("submission") or None,
+        submission=_submission(data) or None,
     )
 
 
@@ -145,7 +155,7 @@ def start_thread(member, category, data: dict) -> Post:
     sharing = _clean_sharing(data.get("sharing") or "credit", allow_inherit=False)
     try:
         with db.atomic():
-            existing = _existing_submission(member, data.get("submission"))
+            existing = _existing_submission(member, _submission(data))
             if existing:
                 return existing
             _check_pace(member)
@@ -167,7 +177,7 @@ def start_thread(member, category, data: dict) -> Post:
             refresh_posts([post.id])
     except IntegrityError:
         # The same form sent twice at once: the unique submission key let one through.
-        return _existing_submission(member, data.get("submission"))
+        return _existing_submission(member, _submission(data))
     return post
 
 
@@ -180,7 +190,7 @@ def reply(member, thread, data: dict) -> Post:
     sharing = _clean_sharing(data.get("sharing"), allow_inherit=True)
     try:
         with db.atomic():
-            existing = _existing_submission(member, data.get("submission"))
+            existing = _existing_submission(member, _submission(data))
             if existing:
                 return existing
             _check_pace(member)
@@ -202,7 +212,7 @@ def reply(member, thread, data: dict) -> Post:
             watching.watch(member, thread)
             refresh_posts([post.id])
     except IntegrityError:
-        return _existing_submission(member, data.get("submission"))
+        return _existing_submission(member, _submission(data))
     thread.post_count = number
     return post
 

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from .. import mail
 from ..models import Category, Member, Post, Thread, utcnow
 from ..models.reports import REASONS, Report
-from ..web import absolute_url
+from ..web import absolute_url, row_id
 
 QUEUE_LIMIT = 100
 
@@ -52,7 +52,7 @@ def read_filters(args) -> dict:
     return {
         "urgent": args.get("urgent") == "1",
         "reason": args.get("reason") if args.get("reason") in REASONS else "",
-        "category": args.get("category", type=int),
+        "category": args.get("category", type=row_id),
         "auto_hidden": args.get("auto_hidden") == "1",
     }
 

@@ -18,7 +18,7 @@ from ...models import Category, Post, PostRevision, Thread
 from ...policy import can, requires
 from ...services import moderating, posting, self_moderation
 from ...text import render_markdown
-from ...web import add_form_error, announce, render_page_or_part
+from ...web import add_form_error, announce, render_page_or_part, row_id
 from ..uploads import photo_error, prepare_photo, store_photo
 from . import bp
 
@@ -59,7 +59,7 @@ def _new_submission() -> str:
 @conditional
 def thread(thread_id):
     thread = readable_thread(thread_id, with_reading=True)
-    page = request.args.get("page", type=int)
+    page = request.args.get("page", type=row_id)
     member = current_user if current_user.is_authenticated else None
     last_read = thread.reader_last_read if member else None
     if page is None and last_read is not None and last_read < thread.post_count:
@@ -183,7 +183,7 @@ def reply_form(thread_id):
     """The reply form, prefilled with a quote when asked (the `Quote` button)."""
     thread = readable_thread(thread_id)
     message = request.args.get("message", "")
-    quote_id = request.args.get("quote", type=int)
+    quote_id = request.args.get("quote", type=row_id)
     if quote_id:
         quoted = Post.with_thread(quote_id)
         if quoted is None or quoted.thread_id != thread.id or not can(current_user, "quote_post", quoted):
@@ -253,6 +253,15 @@ def _reply_error(thread, form, status, photo_form=None):
 # -- editing and withdrawing -------------------------------------------------------------------
 
 
+def _revision(raw) -> int:
+    """The revision the edit form was opened at; one that is not a number matches no revision,
+    so the edit is refused as stale (with the text kept) rather than failing."""
+    try:
+        return int(raw or 0)
+    except ValueError:
+        return -1
+
+
 def _own_post(post_id, action):
     post = readable_post(post_id)
     if not can(current_user, action, post):
@@ -269,7 +278,7 @@ def edit(post_id):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                post = posting.edit_post(current_user, post, form.data, int(form.revision.data or 0))
+                post = posting.edit_post(current_user, post, form.data, _revision(form.revision.data))
             except DomainError as error:
                 add_form_error(form, error)
                 status = error.status
