@@ -39,5 +39,10 @@ class PhotoForm(FlaskForm):
 class PictureForm(FlaskForm):
     """An avatar or an organisation's logo: it shows the member or the organisation itself."""
 
-    photo = FileField("Picture", render_kw={"accept": ACCEPT})
-    alt_text = _alt_field()
+    photo = FileField("Choose a picture", render_kw={"accept": ACCEPT})
+    alt_text = StringField(
+        "Describe the picture (alt text)",
+        validators=[Optional(), Length(max=300, message="Use at most 300 characters.")],
+        description="For members who use a screen reader, e.g. “Photo of Ada smiling” or "
+        "“Bridges Trust logo”.",
+    )

@@ -126,6 +126,7 @@ RULES = {
     "report_post": lambda m, t: report_refusal(m, "post", t) is None,
     "report_thread": lambda m, t: report_refusal(m, "thread", t) is None,
     "report_member": lambda m, t: report_refusal(m, "member", t) is None,
+    "report_photo": lambda m, t: report_refusal(m, "photo", t) is None,
     "see_own_reports": lambda m, t: is_active_member(m),
     # A single report from staff or a trusted member hides a post at once.
     "hide_by_single_report": lambda m, t: is_staff(m) or (is_active_member(m) and bool(m.trusted)),
@@ -232,6 +233,12 @@ def report_refusal(member, kind: str, target):
             return NotAllowed("You can't report your own thread.")
         if target.status != "visible":
             return NotFound("This thread was removed: there is nothing left to report.")
+        return None
+    if kind == "photo":
+        if not may_see_upload(member, target):
+            return NotFound("There is no such photo, or you cannot see it.")
+        if target.owner_id == member.id:
+            return NotAllowed("You can't report your own photo: remove it instead.")
         return None
     if kind == "member":
         if target.status != "active" and not is_staff(member):

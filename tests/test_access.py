@@ -57,7 +57,7 @@ ACCESS = {
         "/moderation/summary",
         {**STAFF_ONLY, "staff": "/moderation/", "admin": "/moderation/"},
     ),
-    "/moderation/queue/<any(post, thread, member):kind>/<int:target_id>/dismiss": (
+    "/moderation/queue/<any(post, thread, member, photo):kind>/<int:target_id>/dismiss": (
         "POST",
         "/moderation/queue/post/{post}/dismiss",
         {**STAFF_ONLY, "staff": 409, "admin": 409},
@@ -249,7 +249,7 @@ ACCESS = {
         {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
     # Reporting. "{post}" and "{thread}" are the member's own: staff may report them, the member may not.
-    "/report/<any(post, thread, member):kind>/<int:target_id>": (
+    "/report/<any(post, thread, member, photo):kind>/<int:target_id>": (
         "GET",
         "/report/post/{post}",
         {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
@@ -327,6 +327,13 @@ ACCESS = {
         "POST",
         "/photos/99999/remove",
         {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(("member", "staff", "admin"), 404)},
+    ),
+    "/photos/avatar": ("GET", "/photos/avatar", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
+    # "member" belongs to the organisation; staff may edit any organisation's page.
+    "/photos/logo/<int:organisation_id>": (
+        "GET",
+        "/photos/logo/{organisation}",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
     # -- search and feeds (#10) --
     "/search": ("GET", "/search?q=hello&category=general", dict.fromkeys(VIEWERS, 200)),

@@ -305,3 +305,66 @@ def test_a_thread_page_with_photos_costs_the_same_queries(app, members, categori
             assert client.get(location).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# -- reporting a photo ---------------------------------------------------------------------------
+
+
+def test_a_photo_is_reported_as_posted_without_permission_and_staff_remove_it_from_the_queue(
+    app, members, categories
+):
+    from forum.models.moderation import LogEntry
+    from forum.models.reports import Report
+
+    author = signed_in(app, "author@example.org")
+    location = new_thread(author, data=files.image_bytes()).headers["Location"]
+    with app.app_context():
+        upload = Upload.get()
+    # Its uploader removes it rather than reporting it; others see Report on it.
+    assert f"/report/photo/{upload.id}" not in author.get(location).get_data(as_text=True)
+    assert author.post(f"/report/photo/{upload.id}", data={"reason": "permission"}).status_code == 403
+    other = signed_in(app, "other@example.org")
+    assert f"/report/photo/{upload.id}" in other.get(location).get_data(as_text=True)
+    form = other.get(f"/report/photo/{upload.id}").get_data(as_text=True)
+    assert "Content or photo posted without permission" in form
+    response = other.post(f"/report/photo/{upload.id}", data={"reason": "permission", "note": "That is me."})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/p/{upload.post_id}"
+    with app.app_context():
+        report = Report.get()
+        assert (report.target_type, report.target_id, report.reason) == ("photo", upload.id, "permission")
+        assert report.subject_id == members["author"].id
+    assert "A photo by Ada Author" in other.get("/reports").get_data(as_text=True)
+    staff = signed_in(app, "staff@example.org")
+    queue = staff.get("/moderation/").get_data(as_text=True)
+    assert "Photo by Ada Author" in queue and upload.name in queue
+    assert "That is me." in queue
+    response = staff.post(f"/photos/{upload.id}/remove", data={"next": "/moderation/"})
+    assert response.headers["Location"] == "/moderation/"
+    with app.app_context():
+        assert Report.get().status == "actioned"
+        assert LogEntry.get().action == "remove_photo"
+    assert "Photo by Ada Author" not in staff.get("/moderation/").get_data(as_text=True)
+    assert app.test_client().get(f"/photos/{upload.name}/thumb").status_code == 404
+
+
+def test_dismissing_reports_on_a_photo_keeps_it(app, members, categories):
+    author = signed_in(app, "author@example.org")
+    new_thread(author, data=files.image_bytes())
+    with app.app_context():
+        upload = Upload.get()
+    other = signed_in(app, "other@example.org")
+    other.post(f"/report/photo/{upload.id}", data={"reason": "permission"})
+    staff = signed_in(app, "staff@example.org")
+    assert staff.post(f"/moderation/queue/photo/{upload.id}/dismiss").status_code == 302
+    assert app.test_client().get(f"/photos/{upload.name}/thumb").status_code == 200
+
+
+def test_a_visitor_cannot_report_a_photo_in_a_members_only_category(app, members, categories):
+    author = signed_in(app, "author@example.org")
+    new_thread(author, slug="room", data=files.image_bytes())
+    with app.app_context():
+        upload = Upload.get()
+    assert app.test_client().get(f"/report/photo/{upload.id}").status_code == 302  # sign in first
+    with app.app_context():
+        Member.update(status="suspended").where(Member.email == "other@example.org").execute()

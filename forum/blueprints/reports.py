@@ -20,7 +20,7 @@ from ..web import add_form_error, announce, row_id
 bp = Blueprint("reports", __name__)
 
 # What can be reported; photos, when uploads land, are one more name here and in reporting.py.
-KINDS = "any(post, thread, member)"
+KINDS = "any(post, thread, member, photo)"
 THANKS = "Thanks — the team will review this."
 ADDED = "Thanks — your note is added to your report."
 
@@ -38,7 +38,7 @@ def report_target(item, thread=None):
 
 
 @bp.app_template_global()
-def reported_by_me(posts=(), thread=None, member=None) -> set[tuple[str, int]]:
+def reported_by_me(posts=(), thread=None, member=None, photos=()) -> set[tuple[str, int]]:
     """The items on a page the viewer has reported, as {(kind, id)}: one query for a whole page
     of posts (and its thread, or a profile); none for visitors, nor for the many members who
     have never reported anything (their count is on their row, loaded with the session)."""
@@ -50,6 +50,7 @@ def reported_by_me(posts=(), thread=None, member=None) -> set[tuple[str, int]]:
             "post": [p.id for p in posts],
             "thread": [thread.id] if thread is not None else [],
             "member": [member.id] if member is not None else [],
+            "photo": [p.id for p in photos],
         },
     )
 

@@ -9,13 +9,14 @@ and the response can only be an image: its type comes from what Pillow wrote, ne
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..errors import NotFound
+from ..errors import DomainError, NotFound
 from ..forms import EmptyForm
-from ..forms_uploads import PhotoForm
+from ..forms_uploads import PhotoForm, PictureForm
+from ..models import Organisation
 from ..models.uploads import Upload
-from ..policy import can, requires
+from ..policy import can, require, requires
 from ..services import uploads
-from ..web import announce, safe_next
+from ..web import add_form_error, announce, safe_next
 
 bp = Blueprint("uploads", __name__)
 
@@ -82,9 +83,30 @@ def upload_limit() -> str:
 
 
 @bp.app_template_global()
-def post_photos(posts) -> dict:
-    """post id -> its visible photos, for a page of posts in one query (none without posts)."""
-    return Upload.for_posts([p.id for p in posts])
+def post_photos(posts, thread=None) -> dict:
+    """post id -> its visible photos, for a page of posts in one query (none without posts).
+    Each photo is given its post, and each post the page's thread, already loaded, so that the
+    policy checks on the photos (see, report) query nothing more."""
+    photos = Upload.for_posts([p.id for p in posts])
+    by_id = {p.id: p for p in posts}
+    for post_id, uploads_here in photos.items():
+        post = by_id[post_id]
+        if thread is not None and post.thread_id == thread.id:
+            post.thread = thread
+        for upload in uploads_here:
+            upload.post = post
+    return photos
+
+
+@bp.app_template_global()
+def member_avatars(members) -> dict:
+    """member id -> their avatar, for a page of members in one query."""
+    return Upload.current("avatar", member_ids=[m.id for m in members])
+
+
+@bp.app_template_global()
+def organisation_logo(organisation):
+    return Upload.current("logo", organisation_ids=[organisation.id]).get(organisation.id)
 
 
 @bp.app_template_global()
@@ -135,7 +157,7 @@ def mine():
 @bp.post("/photos/<int:upload_id>/remove")
 @requires("post")
 def remove(upload_id):
-    upload = Upload.get_or_none(Upload.id == upload_id)
+    upload = Upload.by_id(upload_id)
     if upload is None or not (
         can(current_user, "remove_own_upload", upload) or can(current_user, "moderate_upload", upload)
     ):
@@ -148,3 +170,55 @@ def remove(upload_id):
         return announce(body, message, None)
     flash(message, "success")
     return redirect(safe_next(request.form.get("next"), url_for("uploads.mine")))
+
+
+# -- avatars and logos ------------------------------------------------------------------------------
+
+
+def _picture_page(kind, form, current, organisation=None, status=200):
+    return render_template(
+        "uploads/picture.html", kind=kind, form=form, current=current, organisation=organisation
+    ), status
+
+
+def _set_picture(kind, organisation, done_url):
+    form = PictureForm()
+    current = (
+        Upload.current("logo", organisation_ids=[organisation.id]).get(organisation.id)
+        if kind == "logo"
+        else Upload.current("avatar", member_ids=[current_user.id]).get(current_user.id)
+    )
+    if request.method == "GET":
+        form = PictureForm(formdata=None)
+        return _picture_page(kind, form, current, organisation)
+    if not form.validate_on_submit():
+        return _picture_page(kind, form, current, organisation, 422)
+    if not form.photo.data:
+        add_form_error(form, DomainError("Choose a picture to upload.", field="photo"))
+        return _picture_page(kind, form, current, organisation, 422)
+    try:
+        prepared = uploads.prepare(current_user, form.photo.data, alt_text=form.alt_text.data, kind=kind)
+        uploads.set_picture(current_user, prepared, organisation)
+    except DomainError as error:
+        add_form_error(form, error)
+        return _picture_page(kind, form, current, organisation, error.status)
+    flash("The new logo is saved." if kind == "logo" else "Your new profile picture is saved.", "success")
+    return redirect(done_url)
+
+
+@bp.route("/photos/avatar", methods=["GET", "POST"])
+@requires("edit_profile")
+def avatar():
+    return _set_picture("avatar", None, url_for("directory.profile", member_id=current_user.id))
+
+
+@bp.route("/photos/logo/<int:organisation_id>", methods=["GET", "POST"])
+@requires("post")
+def logo(organisation_id):
+    organisation = Organisation.get_or_none(Organisation.id == organisation_id)
+    if organisation is None:
+        raise NotFound("There is no such organisation.")
+    require(current_user, "edit_organisation", organisation, "Only the organisation's members can do this.")
+    return _set_picture(
+        "logo", organisation, url_for("directory.organisation", organisation_id=organisation.id)
+    )

@@ -47,6 +47,7 @@ ACTIONS = {
     "note_support": "added a note to a request to the team",
     "assign_support": "assigned a request to the team",
     "status_support": "changed the status of a request to the team",
+    "remove_photo": "removed a photo",
 }
 TARGET_TYPES = ("post", "thread", "member")
 

@@ -103,18 +103,26 @@ class Upload(BaseModel):
         return {(u.owner_id if kind == "avatar" else u.organisation_id): u for u in rows}
 
     @classmethod
-    def by_name(cls, name: str):
-        """An upload with what its access check needs: its post, thread and category."""
+    def with_post(cls):
+        """Uploads with what their access check needs: post, thread, category, and the owner."""
         from .threads import Category, Thread
 
         return (
-            cls.select(cls, Post, Thread, Category)
+            cls.select(cls, Post, Thread, Category, Member)
             .join(Post, JOIN.LEFT_OUTER)
             .join(Thread, JOIN.LEFT_OUTER)
             .join(Category, JOIN.LEFT_OUTER)
-            .where(cls.name == name)
-            .first()
+            .switch(cls)
+            .join(Member, on=(cls.owner == Member.id))
         )
+
+    @classmethod
+    def by_name(cls, name: str):
+        return cls.with_post().where(cls.name == name).first()
+
+    @classmethod
+    def by_id(cls, upload_id: int):
+        return cls.with_post().where(cls.id == upload_id).first()
 
     @classmethod
     def mine(cls, member):

@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from .. import mail
 from ..models import Category, Member, Post, Thread, utcnow
-from ..models.reports import REASONS, Report
+from ..models.reports import REASONS, TARGET_TYPES, Report
+from ..models.uploads import Upload
 from ..web import absolute_url, row_id
 
 QUEUE_LIMIT = 100
@@ -118,7 +119,7 @@ def _attach(rows: list[QueueRow]) -> None:
         row = by_key.get((report.target_type, report.target_id))
         if row:
             row.reports.append(report)
-    ids = {kind: [r.target_id for r in rows if r.kind == kind] for kind in ("post", "thread", "member")}
+    ids = {kind: [r.target_id for r in rows if r.kind == kind] for kind in TARGET_TYPES}
     items = {}
     if ids["post"]:
         posts = (
@@ -141,6 +142,8 @@ def _attach(rows: list[QueueRow]) -> None:
         items.update({("thread", t.id): t for t in threads})
     if ids["member"]:
         items.update({("member", m.id): m for m in Member.select().where(Member.id.in_(ids["member"]))})
+    if ids["photo"]:
+        items.update({("photo", u.id): u for u in Upload.with_post().where(Upload.id.in_(ids["photo"]))})
     for key, row in by_key.items():
         row.item = items.get(key)
 

@@ -12,6 +12,7 @@ from .. import policy
 from ..errors import NotFound
 from ..models import Member, Post, Thread
 from ..models.reports import TARGET_TYPES
+from ..models.uploads import Upload
 from ..web import path_for
 
 
@@ -34,6 +35,8 @@ class Target:
     @property
     def subject_id(self) -> int:
         """The member whose content it is."""
+        if self.kind == "photo":
+            return self.item.owner_id
         return self.item.id if self.kind == "member" else self.item.author_id
 
     @property
@@ -42,6 +45,8 @@ class Target:
             return f"the post by {self.item.author.name} in “{self.item.thread.title}”"
         if self.kind == "thread":
             return f"the thread “{self.item.title}”"
+        if self.kind == "photo":
+            return f"a photo by {self.item.owner.name} (“{self.item.alt_text}”)"
         return f"the profile of {self.item.name}"
 
     @property
@@ -54,6 +59,10 @@ class Target:
             )
         if self.kind == "thread":
             return path_for("threads.thread", thread_id=self.item.id)
+        if self.kind == "photo":
+            if self.item.post_id:
+                return path_for("threads.post", post_id=self.item.post_id)
+            return path_for("directory.profile", member_id=self.item.owner_id)
         return path_for("directory.profile", member_id=self.item.id)
 
     @property
@@ -61,6 +70,8 @@ class Target:
         """The id of the element on the item's page that names it, for its Report button."""
         if self.kind == "post":
             return f"post-{self.item.number}-by"
+        if self.kind == "photo":
+            return f"photo-{self.item.id}-link"
         return "thread-title" if self.kind == "thread" else "profile-name"
 
 
@@ -71,6 +82,8 @@ def _load(kind: str, target_id: int):
         return Thread.with_category(target_id)
     if kind == "member":
         return Member.get_or_none(Member.id == target_id)
+    if kind == "photo":
+        return Upload.by_id(target_id)
     return None
 
 
@@ -79,6 +92,8 @@ def _readable(viewer, kind: str, item) -> bool:
         return policy.can(viewer, "read_thread", item.thread)
     if kind == "thread":
         return policy.can(viewer, "read_thread", item)
+    if kind == "photo":
+        return policy.can(viewer, "see_upload", item)
     return item.status == "active" or policy.can(viewer, "moderate")
 
 
@@ -92,7 +107,7 @@ def load_target(viewer, kind: str, target_id: int) -> Target:
 
 def target_for(item) -> Target:
     """The Target of an already loaded Post, Thread or Member (templates: a Report button)."""
-    kind = {Post: "post", Thread: "thread", Member: "member"}[type(item)]
+    kind = {Post: "post", Thread: "thread", Member: "member", Upload: "photo"}[type(item)]
     return Target(kind, item)
 
 
@@ -123,6 +138,9 @@ def reported_items(reports) -> dict[int, ReportedItem]:
     if ids["thread"]:
         for thread in Thread.select().where(Thread.id.in_(ids["thread"])):
             items[("thread", thread.id)] = thread
+    if ids["photo"]:
+        for upload in Upload.with_post().where(Upload.id.in_(ids["photo"])):
+            items[("photo", upload.id)] = upload
     if ids["member"]:
         people = Member.select(Member.id, Member.name, Member.status).where(Member.id.in_(ids["member"]))
         for person in people:
@@ -141,6 +159,12 @@ def _reported_item(report, item) -> ReportedItem:
         shown = item.status == "visible"
         return ReportedItem(
             f"The thread “{item.title}”", path_for("threads.thread", thread_id=item.id) if shown else None
+        )
+    if report.target_type == "photo":
+        shown = item.status == "visible" and item.post_id is not None
+        return ReportedItem(
+            f"A photo by {item.owner.name} (“{item.alt_text}”)",
+            path_for("threads.post", post_id=item.post_id) if shown else None,
         )
     shown = item.status == "active"
     return ReportedItem(

@@ -234,6 +234,30 @@ def store(member, prepared: Prepared, *, post=None, organisation=None) -> Upload
         raise
 
 
+def set_picture(member, prepared: Prepared, organisation=None) -> Upload:
+    """A member's avatar, or their organisation's logo: the new picture replaces the old, whose
+    files are deleted (it no longer counts toward the quota)."""
+    if prepared.kind == "logo":
+        policy.require(
+            member, "edit_organisation", organisation, "Only the organisation's members can do this."
+        )
+        previous = Upload.select().where(
+            (Upload.organisation == organisation) & (Upload.kind == "logo") & (Upload.status == "visible")
+        )
+    else:
+        previous = Upload.select().where(
+            (Upload.owner == member) & (Upload.kind == "avatar") & (Upload.status == "visible")
+        )
+    previous = list(previous)
+    upload = store(member, prepared, organisation=organisation)
+    for old in previous:
+        Upload.update(status="removed", removed_by=member, removed_at=utcnow()).where(
+            Upload.id == old.id
+        ).execute()
+        _delete_files(old)
+    return upload
+
+
 def _delete_files(upload: Upload) -> None:
     for size in SIZES:
         path_of(upload, size).unlink(missing_ok=True)
@@ -246,9 +270,24 @@ def remove(member, upload: Upload) -> Upload:
         raise NotAllowed("Only the member who uploaded this photo, or staff, can remove it.")
     if upload.status == "removed":
         return upload
-    Upload.update(status="removed", removed_by=member, removed_at=utcnow()).where(
-        Upload.id == upload.id
-    ).execute()
+    by_staff = upload.owner_id != member.id
+    with db.atomic():
+        Upload.update(status="removed", removed_by=member, removed_at=utcnow()).where(
+            Upload.id == upload.id
+        ).execute()
+        if by_staff:
+            # Staff taking a photo down is a decision on its reports, and goes in the public log.
+            from . import moderating, reporting
+
+            reporting.resolve_all(member, "photo", upload.id, "actioned")
+            moderating.log(
+                member,
+                "remove_photo",
+                "photo",
+                upload.id,
+                label=f"A photo by {upload.owner.name}",
+                thread_id=upload.post.thread_id if upload.post_id else None,
+            )
     _delete_files(upload)
     upload.status = "removed"
     upload.removed_by = member
