@@ -58,7 +58,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check forum tests migrations
+	$(BIN)/ruff check forum tests migrations checks bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -328,7 +328,11 @@ ACCESS = {
         "/photos/99999/remove",
         {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(("member", "staff", "admin"), 404)},
     ),
-    "/photos/avatar": ("GET", "/photos/avatar", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}),
+    "/photos/avatar": (
+        "GET",
+        "/photos/avatar",
+        {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
+    ),
     # "member" belongs to the organisation; staff may edit any organisation's page.
     "/photos/logo/<int:organisation_id>": (
         "GET",

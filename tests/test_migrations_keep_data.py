@@ -17,7 +17,8 @@ def insert(table: str, **values) -> int:
             values.setdefault(name, 0)
     columns = ", ".join(f'"{c}"' for c in values)
     marks = ", ".join("?" for _ in values)
-    return db.execute_sql(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(values.values())).lastrowid
+    sql = f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'
+    return db.execute_sql(sql, list(values.values())).lastrowid
 
 
 def test_upgrading_a_forum_with_threads_keeps_them(make_app):
