@@ -44,6 +44,13 @@ def reported_by_me(posts=(), thread=None, member=None, photos=()) -> set[tuple[s
     have never reported anything (their count is on their row, loaded with the session)."""
     if not can(current_user, "report") or not current_user.report_count:
         return set()
+    loaded = _carry(posts, "reader_reported") and (thread is None or _carry([thread], "reader_reported"))
+    if member is None and loaded:
+        # Loaded with the page's rows (Thread.with_category, Post.page_of_thread): no query.
+        reported = {("post", p.id) for p in posts if p.reader_reported}
+        if thread is not None and thread.reader_reported:
+            reported.add(("thread", thread.id))
+        return reported
     return Report.reported_by(
         current_user,
         {
@@ -61,7 +68,14 @@ def open_report_counts(posts=()) -> dict[int, int]:
     the page, none for anyone else."""
     if not can(current_user, "resolve_report"):
         return {}
+    if _carry(posts, "open_reports"):
+        return {p.id: p.open_reports for p in posts if p.open_reports}
     return Report.open_counts("post", [p.id for p in posts])
+
+
+def _carry(items, attribute) -> bool:
+    """Whether every item was loaded with `attribute` (asked for in the query that loaded it)."""
+    return all(attribute in vars(item) for item in items)
 
 
 # -- the button and its form ---------------------------------------------------------------------

@@ -193,6 +193,15 @@ def muted_by_me() -> set[int]:
 
 
 @bp.app_template_global()
+def author_muted(post) -> bool:
+    """Whether the viewer muted the post's author: loaded with a page of posts
+    (Post.page_of_thread), else from muted_by_me()."""
+    if "author_muted" in vars(post):
+        return post.author_muted
+    return post.author_id in muted_by_me()
+
+
+@bp.app_template_global()
 def thread_marks(thread) -> dict:
     return self_moderation.thread_marks(current_user, thread)
 

@@ -72,7 +72,9 @@ def thread(thread_id):
     page = page or 1
     if not 1 <= page <= thread.last_page:
         raise NotFound("This thread has no such page.")
-    posts = Post.page_of_thread(thread, page)
+    posts = Post.page_of_thread(
+        thread, page, reader=member, open_reports=can(current_user, "resolve_report")
+    )
     if member and posts:
         posting.mark_read(member, thread, posts[-1].number, last_read)
     context = {"thread": thread, "posts": posts, "page": page, "last_read": last_read}
