@@ -83,7 +83,9 @@ def attempt(url: str, address: str) -> int:
     headers = {"X-Forwarded-For": address}
     page = opener.open(urllib.request.Request(url + "/sign-in", headers=headers), timeout=30).read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = urlencode({"email": f"{secrets.token_hex(4)}@example.org", "password": "wrong", "csrf_token": token})
+    form = urlencode(
+        {"email": f"{secrets.token_hex(4)}@example.org", "password": "wrong", "csrf_token": token}
+    )
     try:
         response = opener.open(urllib.request.Request(url + "/sign-in", form.encode(), headers), timeout=30)
         return response.status
