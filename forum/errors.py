@@ -106,7 +106,9 @@ def handle_unavailable(exc: Exception):
 
 def handle_unexpected(exc: Exception):
     original = getattr(exc, "original_exception", exc)
-    if isinstance(original, UNAVAILABLE):
+    # Only a busy or gone database goes back to handle_unavailable: a mistake in SQL came from
+    # there, and sending it back would go round between the two until the recursion limit.
+    if isinstance(original, UNAVAILABLE) and _is_unavailable(original):
         return handle_unavailable(original)
     if not isinstance(exc, InternalServerError) or original is not exc:
         log.error("unexpected error on %s %s", request.method, request.path, exc_info=original)
