@@ -24,6 +24,14 @@ def is_active_member(member) -> bool:
     return member.status == "active" or (member.status == "suspended" and not member.is_suspended)
 
 
+def is_reading_member(member) -> bool:
+    """A member who may read what members read: in good standing, or suspended, since a
+    suspension stops a member taking part (posting, contacting, reporting), not reading."""
+    if not (_signed_in(member) and member.is_verified):
+        return False
+    return member.status in ("active", "suspended")
+
+
 def is_staff(member) -> bool:
     return is_active_member(member) and member.role in ("staff", "admin")
 
@@ -37,7 +45,7 @@ def is_applicant(member) -> bool:
 
 
 def may_read_category(member, category) -> bool:
-    return category.read_access == "public" or is_active_member(member)
+    return category.read_access == "public" or is_reading_member(member)
 
 
 def may_start_thread(member, category) -> bool:
@@ -93,7 +101,7 @@ def may_act_on_member(staff, member) -> bool:
 
 RULES = {
     # Reading what only members see, and taking part.
-    "read_members_area": lambda m, t: is_active_member(m),
+    "read_members_area": lambda m, t: is_reading_member(m),
     "post": lambda m, t: is_active_member(m),
     # An unverified applicant may ask for the verification email again.
     "resend_verification": lambda m, t: is_applicant(m) and not m.is_verified,
@@ -113,12 +121,12 @@ RULES = {
         is_active_member(m) and is_author(m, p) and p.status in ("visible", "hidden")
     ),
     "quote_post": lambda m, p: may_see_post_body(m, p) and p.status == "visible",
-    "read_post_history": lambda m, p: is_active_member(m) and (p.status == "visible" or is_staff(m)),
+    "read_post_history": lambda m, p: is_reading_member(m) and (p.status == "visible" or is_staff(m)),
     "manage_thread": lambda m, t: is_staff(m),
     # Staff moderation: hide, restore and remove posts; warn, suspend and delete members.
     "moderate_post": lambda m, p: is_staff(m),
     "act_on_member": may_act_on_member,
-    "read_moderation_log": lambda m, t: is_active_member(m),
+    "read_moderation_log": lambda m, t: is_reading_member(m),
     "manage_roles": lambda m, t: is_admin(m),
     # Reporting (see report_refusal). "report": may use Report buttons at all; the target of
     # report_<kind> is the Post, Thread or Member reported; photos will add "report_photo".
@@ -127,7 +135,7 @@ RULES = {
     "report_thread": lambda m, t: report_refusal(m, "thread", t) is None,
     "report_member": lambda m, t: report_refusal(m, "member", t) is None,
     "report_photo": lambda m, t: report_refusal(m, "photo", t) is None,
-    "see_own_reports": lambda m, t: is_active_member(m),
+    "see_own_reports": lambda m, t: is_reading_member(m),
     # A single report from staff or a trusted member hides a post at once.
     "hide_by_single_report": lambda m, t: is_staff(m) or (is_active_member(m) and bool(m.trusted)),
     # Whether a report counts toward hiding; t: the reporter's (dismissed, actioned) record.
@@ -136,7 +144,7 @@ RULES = {
     "manage_trust": lambda m, t: is_staff(m),
     # The Directory of Members: for members only. Staff see every field of every profile and
     # unlisted members too; each member sees all of their own.
-    "browse_directory": lambda m, t: is_active_member(m),
+    "browse_directory": lambda m, t: is_reading_member(m),
     "see_whole_profile": lambda m, t: is_staff(m) or (is_active_member(m) and t is not None and t.id == m.id),
     "edit_profile": lambda m, t: is_active_member(m),
     "edit_organisation": lambda m, t: (

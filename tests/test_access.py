@@ -423,3 +423,67 @@ def test_access(app, viewers, rule, viewer):
         # Nothing a refused request asked for has happened.
         if method == "POST" and "approve" in path and viewer not in ("staff", "admin"):
             assert Member.get_by_id(viewers["pending"]).status == "applicant"
+
+
+# -- two more viewers: another member (not the owner of "{post}", "{thread}", the organisation or
+# the contact request) and a suspended member. Each gets what "member" gets unless listed here.
+EXTRA_VIEWERS = ("other", "suspended")
+# Another member: others' posts and contact requests are not theirs to edit or see (404 where
+# existence is private); others' content is theirs to report. A suspended member reads as a
+# member does but takes no part: no posting, editing, contacting or uploading.
+NOT_OURS = {"other": 403, "suspended": 403}
+EXTRA = {
+    "/contact/<int:request_id>": {"other": 404, "suspended": 404},
+    "/contact/<int:request_id>/<any(accept, decline, report):answer>": {"other": 404, "suspended": 404},
+    "/organisations/<int:organisation_id>/edit": NOT_OURS,
+    "/p/<int:post_id>/edit": NOT_OURS,
+    "/p/<int:post_id>/withdraw": NOT_OURS,
+    "/photos/logo/<int:organisation_id>": NOT_OURS,
+    "/report/<any(post, thread, member, photo):kind>/<int:target_id>": {"other": 200, "suspended": 403},
+    "/c/<slug>/new": {"suspended": 403},
+    "/t/<int:thread_id>/reply": {"suspended": 403},
+    "/members/<int:member_id>/contact": {"suspended": 403},
+    "/photos": {"suspended": 403},
+    "/photos/avatar": {"suspended": 403},
+    "/photos/<int:upload_id>/remove": {"suspended": 403},
+}
+
+
+def test_extra_entries_name_routes_in_access():
+    assert set(EXTRA) <= set(ACCESS)
+
+
+def _expected_extra(rule: str, viewer: str):
+    method, _, expected = ACCESS[rule]
+    return EXTRA.get(rule, {}).get(viewer, expected["member"])
+
+
+@pytest.fixture
+def extra_viewers(app, viewers, make_member):
+    from datetime import timedelta
+
+    from forum.models import utcnow
+
+    make_member("other@example.org")
+    suspended = make_member("suspended@example.org")
+    with app.app_context():
+        Member.update(
+            status="suspended", suspended_until=utcnow() + timedelta(days=3), suspension_reason="Testing"
+        ).where(Member.id == suspended.id).execute()
+    return viewers
+
+
+@pytest.mark.parametrize("viewer", EXTRA_VIEWERS)
+@pytest.mark.parametrize("rule", list(ACCESS))
+def test_access_for_another_member_and_a_suspended_one(app, extra_viewers, rule, viewer):
+    method, path, _ = ACCESS[rule]
+    client = app.test_client()
+    signed_in = client.post("/sign-in", data={"email": f"{viewer}@example.org", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    response = client.open(path.format(**extra_viewers), method=method)
+    want = _expected_extra(rule, viewer)
+    if isinstance(want, str):
+        assert response.status_code == 302, f"{viewer} {method} {path}: {response.status_code}"
+        assert response.headers["Location"].split("?")[0] == want.format(**extra_viewers)
+    else:
+        assert response.status_code == want, f"{viewer} {method} {path}: {response.status_code}"
