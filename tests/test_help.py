@@ -95,3 +95,13 @@ def test_guidance_in_context_links_to_sections_that_exist(app, client, auth, mak
         assert f'id="{anchor}"' in client.get(help_path).get_data(as_text=True)
     nav = client.get("/").get_data(as_text=True).split('aria-label="Main"')[1].split("</nav>")[0]
     assert 'href="/help/"' in nav
+
+
+def test_every_link_in_the_help_pages_leads_somewhere(client, auth, make_member):
+    make_member("reader@example.org")
+    auth.sign_in("reader@example.org")
+    for slug in PAGES:
+        html = client.get(f"/help/{slug}").get_data(as_text=True)
+        body = html.split("<main", 1)[1].split("</main>", 1)[0]
+        for path in sorted(set(re.findall(r'href="(/[^"#]*)', body))):
+            assert client.get(path).status_code == 200, f"/help/{slug} links to {path}"
