@@ -58,4 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(search.bp)
     app.register_blueprint(feeds.bp)
+    from .blueprints import notifications
+
+    app.register_blueprint(notifications.bp)
     return app

@@ -264,9 +264,26 @@ def restore_command(path, yes):
     click.echo("Run `flask --app forum db upgrade` if the backup is older than the code.")
 
 
+notifications_cli = AppGroup("notifications", help="Notifications and their email digests.")
+
+
+@notifications_cli.command("digest")
+@click.option("--period", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
+@click.option("--now", "now", type=click.DateTime(), default=None, help="UTC; for tests and catching up.")
+def send_digest(period, now):
+    """Email each member one digest of what waited for this period (run daily and weekly)."""
+    from .db import db
+    from .services import notifying
+
+    with db.atomic():
+        count = notifying.send_digests(period, now)
+    click.echo(f"Queued {count} {period} digest{'s' if count != 1 else ''}.")
+
+
 def init_app(app):
     for group in (
-        db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, seed_bench, moderation_cli
+        db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, seed_bench, moderation_cli,
+        notifications_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

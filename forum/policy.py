@@ -183,6 +183,7 @@ RULES = {
     # since those change only what they themselves see. t for mute_member: the Member to mute;
     # staff cannot be muted, so nobody mutes themselves out of moderation notices.
     "self_moderate": lambda m, t: may_self_moderate(m),
+    "read_notifications": lambda m, t: may_self_moderate(m),
     "mute_member": lambda m, t: (
         may_self_moderate(m) and t is not None and t.id != m.id and t.role == "member"
     ),

@@ -358,6 +358,30 @@ ACCESS = {
         "/settings/feeds/revoke",
         {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(VIEWERS[2:], "/settings/feeds")},
     ),
+    # -- notifications and email (#10) --
+    "/notifications": (
+        "GET", "/notifications", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
+    ),
+    "/notifications/bell": (
+        "GET", "/notifications/bell", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
+    ),
+    "/notifications/<int:notification_id>/read": (
+        "POST",
+        "/notifications/99999/read",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(VIEWERS[2:], 404)},
+    ),
+    "/notifications/read-all": (
+        "POST",
+        "/notifications/read-all",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(VIEWERS[2:], "/notifications")},
+    ),
+    "/notifications/settings": (
+        "GET", "/notifications/settings", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
+    ),
+    # A forged token is "no such link" for everyone; a real one works signed in or not.
+    "/notifications/unsubscribe/<token>": (
+        "GET", "/notifications/unsubscribe/forged", dict.fromkeys(VIEWERS, 404)
+    ),
 }
 
 

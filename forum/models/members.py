@@ -102,6 +102,9 @@ class Member(UserMixin, BaseModel):
     # Low-data mode (migration 011): pages leave out htmx, scripts and images, for slow or
     # metered links. Templates and uploads read `current_user.low_data`.
     low_data = BooleanField(default=False)
+    # Unread notifications (migration 015), kept by services/notifying.py: the header's bell
+    # reads it from the member already loaded, with no query of its own.
+    unread_notifications = IntegerField(default=0)
 
     @property
     def is_suspended(self) -> bool:

@@ -14,6 +14,8 @@ from ..db import db
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..models import Member, Mute, utcnow
 from ..models.directory import CONTACT_POLICIES, ContactRequest, MemberExpertise
+from ..web import path_for
+from . import notifying
 
 # Requests a member may send in any 24 hours, not counting ones already accepted: enough to reach
 # the people one means to, too few for a mailing campaign.
@@ -133,6 +135,7 @@ def send(sender, recipient_id: int, purpose: str, message: str) -> ContactReques
                 sender=sender,
                 recipient=to,
             )
+            _notify(to, sender, request, f"{sender.name} would like to get in touch")
     except IntegrityError:
         # Sent twice at once: the partial unique index on open requests lets one through.
         raise Conflict(f"You already have a request waiting for {to.name}.") from None
@@ -216,13 +219,17 @@ def accept(member, request_id: int) -> ContactRequest:
                 person=person,
                 other=other,
             )
+        _notify(sender, to, request, f"{to.name} accepted your contact request")
     return request
 
 
 def decline(member, request_id: int) -> ContactRequest:
     """No email: the sender sees the answer among their requests, and a "no" needs no ceremony."""
     with db.atomic():
-        return _answer(member, request_id, "declined")
+        request = _answer(member, request_id, "declined")
+        answer = f"{request.recipient.name} declined your contact request"
+        _notify(request.sender, request.recipient, request, answer)
+        return request
 
 
 def report(member, request_id: int) -> ContactRequest:
@@ -250,6 +257,11 @@ def report(member, request_id: int) -> ContactRequest:
                 staff=person,
             )
     return request
+
+
+def _notify(person, actor, request, text: str) -> None:
+    link = path_for("directory.contact_request", request_id=request.id)
+    notifying.notify("contact", [person.id], actor=actor, text=text, link=link)
 
 
 def _email(to: str, subject: str, kind: str, **context) -> None:

@@ -6,6 +6,7 @@ from ..db import db
 from ..errors import Invalid, NotFound
 from ..models import DOCUMENTS, DocumentVersion
 from ..text import render_markdown
+from . import notifying
 
 
 def shipped_text(document: str) -> str:
@@ -21,13 +22,15 @@ def publish(document: str, body_md: str, summary: str = "") -> DocumentVersion:
         raise Invalid("A document needs some text.")
     with db.atomic():
         current = DocumentVersion.current(document)
-        return DocumentVersion.create(
+        version = DocumentVersion.create(
             document=document,
             version=(current.version + 1) if current else 1,
             body_md=body_md,
             body_html=render_markdown(body_md),
             summary=summary.strip(),
         )
+        notifying.charter_published(version)
+    return version
 
 
 def install_shipped() -> list[DocumentVersion]:

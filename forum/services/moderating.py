@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..models.search import refresh_posts, refresh_posts_by
 from ..web import row_id
-from . import reporting
+from . import notifying, reporting
 
 # Post transitions: action -> (statuses it applies to, status it sets).
 POST_ACTIONS = {
@@ -124,6 +124,7 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
                 reason=reason,
                 note=note,
             )
+            notifying.post_moderated(post, POST_ACTION_DONE[action])
     post.status, post.status_reason = new_status, MODERATION_REASONS[reason]
     return post
 

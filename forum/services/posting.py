@@ -13,7 +13,7 @@ from ..models import SHARING, Category, Member, Post, PostRevision, ReadState, T
 from ..models.search import refresh_posts
 from ..text import render_markdown
 from ..web import path_for
-from . import watching
+from . import notifying, watching
 
 
 class PostingTooFast(Invalid):
@@ -175,6 +175,7 @@ def start_thread(member, category, data: dict) -> Post:
             mark_read(member, thread, 1, None)
             watching.watch(member, thread)
             refresh_posts([post.id])
+            notifying.after_post(member, thread, post)
     except IntegrityError:
         # The same form sent twice at once: the unique submission key let one through.
         return _existing_submission(member, _submission(data))
@@ -211,6 +212,7 @@ def reply(member, thread, data: dict) -> Post:
             mark_read(member, thread, number, None)
             watching.watch(member, thread)
             refresh_posts([post.id])
+            notifying.after_post(member, thread, post)
     except IntegrityError:
         return _existing_submission(member, _submission(data))
     thread.post_count = number

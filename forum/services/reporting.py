@@ -24,6 +24,7 @@ from ..models import Member, Post, normalise_email, utcnow
 from ..models.reports import MAX_NOTE_LENGTH, MAX_NOTE_TOTAL, REASONS, REPORTS_PER_PAGE, Report
 from ..models.search import refresh_posts
 from ..web import path_for
+from . import notifying
 from .report_targets import Target, load_target, reported_items, target_for
 
 # What routes, the CLI and the staff queue use; loading targets lives in report_targets.py.
@@ -246,6 +247,7 @@ def _decide(staff, report: Report, decision: str, outcome_note: str, now) -> boo
             report=report,
             link=_absolute(path_for("reports.mine")),
         )
+        notifying.notify("report", [reporter.id], text=subject, link=path_for("reports.mine"))
     return True
 
 

@@ -1,0 +1,119 @@
+"""The bell, the notifications page, marking read, email choices, and one-click unsubscribe.
+
+Every control is a plain form first; htmx swaps the same partial in place."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import csrf
+from ..db import db
+from ..errors import DomainError
+from ..forms import EmptyForm
+from ..forms_notifications import settings_form
+from ..models.notifications import FREQUENCIES, KINDS, PER_PAGE, Notification
+from ..policy import requires
+from ..services import notifying
+from ..web import announce, render_page_or_part
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+def _cursor():
+    raw = request.args.get("before", "")
+    # Past the database's integer range names nothing, like any other bad id.
+    return int(raw) if raw.isdigit() and len(raw) < 18 else None
+
+
+@bp.get("")
+@requires("read_notifications")
+def index():
+    rows = Notification.page_for(current_user, _cursor())
+    more = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
+    return render_page_or_part(
+        "notifications/index.html",
+        "notifications/_list.html",
+        notifications=rows,
+        next_cursor=rows[-1].id if more else None,
+    )
+
+
+@bp.get("/bell")
+@requires("read_notifications")
+def bell():
+    return render_template("notifications/_bell.html")
+
+
+@bp.post("/<int:notification_id>/read")
+@requires("read_notifications")
+def read(notification_id):
+    if not EmptyForm().validate_on_submit():
+        flash("The form expired: try again.", "error")
+        return redirect(url_for(".index"))
+    with db.atomic():
+        notification = notifying.mark_read(current_user, notification_id)
+    if request.htmx:
+        body = render_template("notifications/_item.html", notification=notification, oob_bell=True)
+        return announce(body, "Marked as read.", f"#notification-{notification.id} a")
+    flash("Marked as read.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/read-all")
+@requires("read_notifications")
+def read_all():
+    if not EmptyForm().validate_on_submit():
+        flash("The form expired: try again.", "error")
+        return redirect(url_for(".index"))
+    with db.atomic():
+        notifying.mark_all_read(current_user)
+    message = "All notifications are marked as read."
+    if request.htmx:
+        rows = Notification.page_for(current_user)
+        body = render_template(
+            "notifications/_list.html",
+            notifications=rows[:PER_PAGE],
+            next_cursor=rows[PER_PAGE - 1].id if len(rows) > PER_PAGE else None,
+            oob_bell=True,
+        )
+        return announce(body, message, "#notifications-heading")
+    flash(message, "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("read_notifications")
+def settings():
+    if request.method == "POST":
+        form = settings_form(formdata=request.form)
+        if form.validate_on_submit():
+            try:
+                with db.atomic():
+                    notifying.choose(current_user.id, {kind: form[kind].data for kind in KINDS})
+            except DomainError as error:
+                flash(str(error), "error")
+            else:
+                flash("Your email choices are saved.", "success")
+                return redirect(url_for(".settings"))
+        return render_template("notifications/settings.html", form=form), 422
+    form = settings_form(data=notifying.settings_of(current_user))
+    return render_template("notifications/settings.html", form=form)
+
+
+# RFC 8058: a mail client POSTs here without cookies or a CSRF token; the signed token is the proof.
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token):
+    if request.method == "POST":
+        with db.atomic():
+            member, kinds = notifying.unsubscribe(token)
+        return render_template(
+            "notifications/unsubscribed.html", member=member, labels=[KINDS[k] for k in kinds]
+        )
+    member, kinds = notifying.read_unsubscribe_token(token)
+    return render_template(
+        "notifications/unsubscribe.html",
+        member=member,
+        labels=[KINDS[k] for k in kinds],
+        frequencies=FREQUENCIES,
+    )

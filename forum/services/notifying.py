@@ -1,0 +1,317 @@
+"""Telling members what happened to them: a reply in a thread they watch, a mention, a quote of
+their post, a contact request and its answer, the outcome of their report, a staff action on their
+post, a new Charter. Each is one row per recipient, written in bulk in the transaction of its
+cause, and emailed at once, in a daily or weekly digest, or never, as the member chose per kind.
+
+Nobody is told of what a member they muted did; nobody is told of their own doing."""
+
+import re
+from collections import defaultdict
+
+from flask import current_app, render_template
+from itsdangerous import BadSignature, URLSafeSerializer
+from peewee import Case, fn
+
+from .. import mail
+from ..errors import Invalid, NotFound
+from ..models import Member, Mute, Post, utcnow
+from ..models.notifications import (
+    DEFAULT_FREQUENCY,
+    EMAILED_ELSEWHERE,
+    FREQUENCIES,
+    KINDS,
+    Notification,
+    NotificationSetting,
+)
+from ..web import absolute_url, path_for
+
+TELLABLE = ("active", "suspended")
+# Rows per INSERT: well under SQLite's limit on bound parameters, even for a Charter update.
+BATCH = 500
+# A digest lists this many lines at most; the rest are on the notifications page.
+DIGEST_LINES = 50
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def notify(kind: str, recipients, *, text: str, link: str, actor=None) -> int:
+    """Tell `recipients` (member ids, or a query selecting them); returns how many were told.
+    A fixed number of queries, however many recipients: no query per member."""
+    query = Member.select(Member.id, Member.name, Member.email).where(
+        Member.id.in_(recipients) & Member.status.in_(TELLABLE)
+    )
+    if actor is not None:
+        muted_actor = Mute.select(Mute.member).where(Mute.muted == actor.id)
+        query = query.where((Member.id != actor.id) & Member.id.not_in(muted_actor))
+    members = list(query)
+    if not members:
+        return 0
+    ids = [m.id for m in members]
+    chosen = frequencies_for(ids, kind)
+    now = utcnow()
+    rows = [
+        {
+            "recipient": m.id,
+            "actor": actor.id if actor is not None else None,
+            "kind": kind,
+            "text": text[:300],
+            "link": link[:300],
+            "created_at": now,
+            "digest": chosen[m.id] if chosen[m.id] in ("daily", "weekly") else "",
+        }
+        for m in members
+    ]
+    for start in range(0, len(rows), BATCH):
+        Notification.insert_many(rows[start : start + BATCH]).execute()
+        Member.update(unread_notifications=Member.unread_notifications + 1).where(
+            Member.id.in_(ids[start : start + BATCH])
+        ).execute()
+    if kind not in EMAILED_ELSEWHERE:
+        for m in members:
+            if chosen[m.id] == "immediately":
+                _email_now(m, kind, text, link)
+    return len(members)
+
+
+def frequencies_for(member_ids, kind: str) -> dict[int, str]:
+    """Each member's choice for one kind, in one query."""
+    chosen = dict.fromkeys(member_ids, DEFAULT_FREQUENCY[kind])
+    for setting in NotificationSetting.select().where(
+        NotificationSetting.member.in_(list(member_ids)) & (NotificationSetting.kind == kind)
+    ):
+        chosen[setting.member_id] = setting.frequency
+    return chosen
+
+
+def after_post(member, thread, post) -> None:
+    """Called by posting inside its transaction: mentions, quotes, then watchers, each member
+    told once, by the most personal kind that applies."""
+    from . import watching
+
+    mentioned = _mentioned_ids(post.body_md)
+    quoted = _quoted_author_ids(post.body_md) - mentioned
+    where = f"“{thread.title}”"
+    link = path_for("threads.post", post_id=post.id)
+    if mentioned:
+        notify("mention", mentioned, actor=member, text=f"{member.name} mentioned you in {where}", link=link)
+    if quoted:
+        notify("quote", quoted, actor=member, text=f"{member.name} quoted your post in {where}", link=link)
+    if post.number > 1:
+        watchers = {w.id for w in watching.watchers_of(thread, exclude=member)} - mentioned - quoted
+        if watchers:
+            notify("reply", watchers, actor=member, text=f"{member.name} replied in {where}", link=link)
+
+
+def _mentioned_ids(message: str) -> set[int]:
+    from .posting import CODE, MENTION
+
+    names = {
+        (m.group(1) or m.group(2)).strip().lower()
+        for piece in CODE.split(message)[::2]
+        for m in MENTION.finditer(piece)
+    }
+    if not names:
+        return set()
+    query = Member.select(Member.id).where(
+        fn.LOWER(Member.name).in_(list(names)) & (Member.status == "active")
+    )
+    return {m.id for m in query}
+
+
+def _quoted_author_ids(message: str) -> set[int]:
+    """Quotes are written by posting.quote_markdown as "> **[Name wrote](/p/ID)**"."""
+    prefix = re.escape(path_for("threads.post", post_id=0)[:-1])
+    ids = {int(n) for n in re.findall(r"^>\s*\*\*\[[^\]\n]*\]\(" + prefix + r"(\d{1,18})\)", message, re.M)}
+    if not ids:
+        return set()
+    return {p.author_id for p in Post.select(Post.author).where(Post.id.in_(list(ids)))}
+
+
+def charter_published(version) -> None:
+    """Every member is told of a new Charter (not of the first, installed with the forum)."""
+    if version.document != "charter" or version.version < 2:
+        return
+    everyone = Member.select(Member.id).where(Member.status == "active")
+    notify(
+        "charter",
+        everyone,
+        text=f"The Charter was updated (version {version.version})",
+        link=path_for("pages.document", document="charter"),
+    )
+
+
+def post_moderated(post, done: str) -> None:
+    """The author of a hidden or removed post is told; staff act as the team, so no actor (and
+    a member who muted one of the staff still hears of it)."""
+    notify(
+        "moderation",
+        [post.author_id],
+        text=f"Staff {done} your post in “{post.thread.title}”",
+        link=path_for("threads.thread", thread_id=post.thread_id),
+    )
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def mark_read(member, notification_id: int) -> Notification:
+    notification = Notification.get_or_none(
+        (Notification.id == notification_id) & (Notification.recipient == member.id)
+    )
+    if notification is None:
+        raise NotFound("There is no such notification.")
+    now = utcnow()
+    changed = (
+        Notification.update(read_at=now)
+        .where((Notification.id == notification.id) & Notification.read_at.is_null())
+        .execute()
+    )
+    if changed:
+        Member.update(
+            unread_notifications=Case(
+                None, [(Member.unread_notifications > 0, Member.unread_notifications - 1)], 0
+            )
+        ).where(Member.id == member.id).execute()
+        member.unread_notifications = max(member.unread_notifications - 1, 0)
+        notification.read_at = now
+    return notification
+
+
+def mark_all_read(member) -> int:
+    changed = (
+        Notification.update(read_at=utcnow())
+        .where((Notification.recipient == member.id) & Notification.read_at.is_null())
+        .execute()
+    )
+    Member.update(unread_notifications=0).where(Member.id == member.id).execute()
+    member.unread_notifications = 0
+    return changed
+
+
+# -- choices ---------------------------------------------------------------------------------------
+
+
+def settings_of(member) -> dict[str, str]:
+    chosen = dict(DEFAULT_FREQUENCY)
+    for setting in NotificationSetting.select().where(NotificationSetting.member == member.id):
+        if setting.kind in chosen:
+            chosen[setting.kind] = setting.frequency
+    return chosen
+
+
+def choose(member_id: int, choices: dict[str, str]) -> None:
+    for kind, frequency in choices.items():
+        if kind not in KINDS:
+            raise Invalid("There is no such kind of notification.")
+        if frequency not in FREQUENCIES:
+            raise Invalid("Choose immediately, a daily or weekly digest, or never.", field=kind)
+    for kind, frequency in choices.items():
+        NotificationSetting.insert(member=member_id, kind=kind, frequency=frequency).on_conflict(
+            conflict_target=[NotificationSetting.member, NotificationSetting.kind],
+            update={NotificationSetting.frequency: frequency},
+        ).execute()
+
+
+# -- unsubscribing without signing in --------------------------------------------------------------
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="notifications-unsubscribe")
+
+
+def unsubscribe_token(member_id: int, kinds) -> str:
+    return _serializer().dumps([member_id, sorted(kinds)])
+
+
+def read_unsubscribe_token(token: str) -> tuple[Member, list[str]]:
+    """The member and kinds a token names; NotFound for a forged or stale one (never a 500)."""
+    try:
+        member_id, kinds = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        raise NotFound("This unsubscribe link is not valid. Choose your emails in your settings.") from None
+    if not isinstance(member_id, int) or not isinstance(kinds, list) or not set(kinds) <= set(KINDS):
+        raise NotFound("This unsubscribe link is not valid. Choose your emails in your settings.")
+    member = Member.get_or_none(Member.id == member_id)
+    if member is None:
+        raise NotFound("This unsubscribe link is not valid. Choose your emails in your settings.")
+    return member, kinds
+
+
+def unsubscribe(token: str) -> tuple[Member, list[str]]:
+    member, kinds = read_unsubscribe_token(token)
+    choose(member.id, dict.fromkeys(kinds, "never"))
+    return member, kinds
+
+
+def _unsubscribe_headers(url: str) -> dict[str, str]:
+    # RFC 8058: a mail client may POST "List-Unsubscribe=One-Click" to the URL, without cookies.
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+# -- email -----------------------------------------------------------------------------------------
+
+
+def _email_now(member, kind: str, text: str, link: str) -> None:
+    site = current_app.config["SITE_NAME"]
+    url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member.id, [kind]))
+    body = render_template(
+        "email/notification.txt",
+        member=member,
+        text=text,
+        link=_absolute(link),
+        kind_label=KINDS[kind],
+        unsubscribe=url,
+        settings=absolute_url("notifications.settings"),
+        site_name=site,
+    )
+    mail.queue(member.email, f"{text} · {site}", body, f"notify-{kind}", _unsubscribe_headers(url))
+
+
+def _absolute(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path if path.startswith("/") else path
+
+
+def send_digests(period: str, now=None) -> int:
+    """One email per member with everything waiting for this period's digest up to `now`;
+    returns how many emails were queued. What a member already read on the site is not
+    repeated. The rows are cleared in the same transaction, so a digest is never sent twice."""
+    if period not in ("daily", "weekly"):
+        raise Invalid("A digest is daily or weekly.")
+    now = now or utcnow()
+    waiting = (Notification.digest == period) & (Notification.created_at <= now)
+    rows = (
+        Notification.select(Notification, Member.id, Member.name, Member.email, Member.status)
+        .join(Member, on=(Notification.recipient == Member.id))
+        .where(waiting)
+        .order_by(Notification.recipient, Notification.created_at, Notification.id)
+    )
+    by_member = defaultdict(list)
+    people = {}
+    for row in rows:
+        if row.read_at is None and row.recipient.status in TELLABLE:
+            by_member[row.recipient_id].append(row)
+            people[row.recipient_id] = row.recipient
+    site = current_app.config["SITE_NAME"]
+    for member_id, items in by_member.items():
+        member = people[member_id]
+        kinds = sorted({n.kind for n in items})
+        url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member_id, kinds))
+        body = render_template(
+            "email/notification-digest.txt",
+            member=member,
+            period=period,
+            items=[(n, _absolute(n.link)) for n in items[:DIGEST_LINES]],
+            more=max(len(items) - DIGEST_LINES, 0),
+            kinds=[(KINDS[k], absolute_url(
+                "notifications.unsubscribe", token=unsubscribe_token(member_id, [k])
+            )) for k in kinds],
+            page=absolute_url("notifications.index"),
+            settings=absolute_url("notifications.settings"),
+            site_name=site,
+        )
+        count = len(items)
+        subject = f"Your {period} digest: {count} new notification{'s' if count != 1 else ''} · {site}"
+        mail.queue(member.email, subject, body, f"digest-{period}", _unsubscribe_headers(url))
+    Notification.update(digest="").where(waiting).execute()
+    return len(by_member)

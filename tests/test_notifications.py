@@ -1,0 +1,320 @@
+"""Notifications (issue #10): each kind, muted members producing none, the bell and the page, marking
+read, email choices, digests (time controlled), and one-click unsubscribe without signing in."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from helpers import PASSWORD
+
+from forum.models import Category, Member, Mute, OutboxMessage, Post, Thread
+from forum.models.notifications import Notification, NotificationSetting
+from forum.services import contact, documents, moderating, notifying, posting, reporting
+from forum.services.report_targets import load_target
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def people(app, make_member):
+    made = {
+        "ann": make_member("ann@example.org", name="Ann"),
+        "bob": make_member("bob@example.org", name="Bob"),
+        "cat": make_member("cat@example.org", name="Cat"),
+        "sam": make_member("sam@example.org", name="Sam", role="staff"),
+    }
+    with app.app_context():
+        Member.update(contact_policy="anyone").execute()
+    return made
+
+
+@pytest.fixture
+def category(app):
+    with app.app_context():
+        return Category.create(name="Practice", slug="practice")
+
+
+def start(app, member, category, message="How do you run yours?"):
+    with app.app_context():
+        return posting.start_thread(member, category, {"title": "Clubs", "message": message})
+
+
+def reply(app, member, thread_id, message):
+    with app.app_context():
+        thread = Thread.with_category(thread_id)
+        return posting.reply(Member.get_by_id(member.id), thread, {"message": message})
+
+
+def told(app, member, kind=None):
+    with app.app_context():
+        query = Notification.select().where(Notification.recipient == member.id)
+        if kind:
+            query = query.where(Notification.kind == kind)
+        return list(query.order_by(Notification.id))
+
+
+def unread(app, member):
+    with app.app_context():
+        return Member.get_by_id(member.id).unread_notifications
+
+
+def client_for(app, email):
+    client = app.test_client()
+    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+# -- each kind -------------------------------------------------------------------------------------
+
+
+def test_a_reply_tells_the_watchers_but_not_its_author(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Weekly, in the library.")
+    reply(app, people["cat"], first.thread_id, "Same here.")
+    replies = [n.text for n in told(app, people["ann"], "reply")]
+    assert replies == ["Bob replied in “Clubs”", "Cat replied in “Clubs”"]
+    assert [n.text for n in told(app, people["bob"], "reply")] == ["Cat replied in “Clubs”"]
+    assert told(app, people["cat"]) == []
+    assert unread(app, people["ann"]) == 2
+
+
+def test_a_mention_tells_the_member_once_not_also_as_a_watcher(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Ask @Ann and @Cat, and `@Sam` in code is no mention.")
+    assert [n.kind for n in told(app, people["ann"])] == ["mention"]
+    assert [n.kind for n in told(app, people["cat"])] == ["mention"]
+    assert told(app, people["sam"]) == []
+
+
+def test_a_quote_tells_the_quoted_author(app, people, category):
+    first = start(app, people["cat"], category)
+    reply(app, people["ann"], first.thread_id, "A first answer")
+    with app.app_context():
+        post = Post.get((Post.thread == first.thread_id) & (Post.number == 2))
+        quoted = posting.quote_markdown(post, post.thread)
+    reply(app, people["bob"], first.thread_id, quoted + "I agree.")
+    assert [n.kind for n in told(app, people["ann"])] == ["quote"]
+    assert [n.kind for n in told(app, people["cat"])] == ["reply", "reply"]
+
+
+def test_contact_requests_and_answers_are_told(app, people):
+    # contact.py builds its email links with url_for: it runs inside a request.
+    with app.test_request_context():
+        request = contact.send(people["ann"], people["bob"].id, "Water pumps", "Hello")
+    assert [n.text for n in told(app, people["bob"], "contact")] == ["Ann would like to get in touch"]
+    with app.test_request_context():
+        contact.accept(Member.get_by_id(people["bob"].id), request.id)
+    assert [n.text for n in told(app, people["ann"], "contact")] == ["Bob accepted your contact request"]
+    with app.test_request_context():
+        other = contact.send(people["cat"], people["bob"].id, "Clubs", "Hi")
+        contact.decline(Member.get_by_id(people["bob"].id), other.id)
+    assert [n.text for n in told(app, people["cat"], "contact")] == ["Bob declined your contact request"]
+
+
+def test_report_outcome_and_moderation_are_told(app, people, category):
+    first = start(app, people["bob"], category)
+    with app.app_context():
+        target = load_target(people["ann"], "post", first.id)
+        reporting.report(people["ann"], target, {"reason": "spam", "note": "An advert"})
+        post = Post.get_by_id(first.id)
+        moderating.act_on_post(Member.get_by_id(people["sam"].id), post, "hide", "spam")
+    assert [n.kind for n in told(app, people["ann"])] == ["report"]
+    assert [n.text for n in told(app, people["bob"], "moderation")] == ["Staff hidden your post in “Clubs”"]
+
+
+def test_a_charter_update_tells_every_active_member_in_one_insert(app, people, count_queries):
+    with app.app_context(), count_queries() as queries:
+        documents.publish("charter", "A new charter text", "Clearer words")
+    inserts = [q for q in queries if q.lstrip().upper().startswith("INSERT") and "notification" in q]
+    assert len(inserts) == 1
+    for who in people:
+        assert [n.kind for n in told(app, people[who])] == ["charter"]
+
+
+def test_muted_members_produce_none(app, people, category):
+    with app.app_context():
+        Mute.create(member=people["ann"].id, muted=people["bob"].id)
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Hello @Ann")
+    reply(app, people["cat"], first.thread_id, "Hello")
+    assert [n.text for n in told(app, people["ann"])] == ["Cat replied in “Clubs”"]
+
+
+def test_watchers_are_told_in_a_fixed_number_of_queries(app, make_member, people, category, count_queries):
+    first = start(app, people["ann"], category)
+    for i in range(12):
+        member = make_member(f"w{i}@example.org", name=f"Watcher {i}")
+        reply(app, member, first.thread_id, "Me too")
+    with app.app_context(), count_queries() as queries:
+        thread = Thread.with_category(first.thread_id)
+        posting.reply(Member.get_by_id(people["bob"].id), thread, {"message": "A"})
+    few = len(queries)
+    with app.app_context(), count_queries() as queries:
+        thread = Thread.with_category(first.thread_id)
+        posting.reply(Member.get_by_id(people["cat"].id), thread, {"message": "B"})
+    assert len(queries) <= few + 1  # one more watcher (bob), no more queries
+    assert len(told(app, people["ann"], "reply")) == 14
+
+
+# -- the bell and the page -------------------------------------------------------------------------
+
+
+def test_the_bell_shows_the_unread_count_and_visitors_get_none(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Hi")
+    page = client_for(app, "ann@example.org").get("/").get_data(as_text=True)
+    assert re.search(r'id="bell".*?>1<span class="visually-hidden"> unread', page, re.S)
+    assert 'hx-trigger="every 60s"' in page
+    assert 'id="bell"' not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_no_polling_in_low_data_mode(app, people):
+    with app.app_context():
+        Member.update(low_data=True).where(Member.id == people["ann"].id).execute()
+    page = client_for(app, "ann@example.org").get("/").get_data(as_text=True)
+    assert 'id="bell"' in page and "every 60s" not in page
+
+
+def test_mark_one_and_all_read_without_and_with_htmx(app, people, category):
+    first = start(app, people["ann"], category)
+    for who in ("bob", "cat", "bob"):
+        reply(app, people[who], first.thread_id, "Hi")
+    client = client_for(app, "ann@example.org")
+    one = told(app, people["ann"])[0]
+    response = client.post(f"/notifications/{one.id}/read")
+    assert response.status_code == 302
+    assert unread(app, people["ann"]) == 2
+    again = client.post(f"/notifications/{one.id}/read", headers=HTMX)
+    assert again.status_code == 200 and unread(app, people["ann"]) == 2  # read twice counts once
+    response = client.post("/notifications/read-all", headers=HTMX)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'id="notification-list"' in body and 'hx-swap-oob="true"' in body
+    assert "<html" not in body
+    assert unread(app, people["ann"]) == 0
+    assert all(n.read_at for n in told(app, people["ann"]))
+
+
+def test_someone_elses_notification_is_not_found(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Hi")
+    one = told(app, people["ann"])[0]
+    assert client_for(app, "cat@example.org").post(f"/notifications/{one.id}/read").status_code == 404
+    assert unread(app, people["ann"]) == 1
+
+
+def test_the_page_costs_the_same_whatever_its_length(app, people, category, count_queries):
+    first = start(app, people["ann"], category)
+    client = client_for(app, "ann@example.org")
+    reply(app, people["bob"], first.thread_id, "Hi")
+    with count_queries() as queries:
+        assert client.get("/notifications").status_code == 200
+    few = len(queries)
+    with app.app_context():
+        Notification.insert_many(
+            [
+                {"recipient": people["ann"].id, "kind": "reply", "text": f"n{i}", "link": "/"}
+                for i in range(45)
+            ]
+        ).execute()
+    with count_queries() as queries:
+        page = client.get("/notifications").get_data(as_text=True)
+    assert len(queries) == few
+    assert page.count('class="notification') == 30 and 'rel="next"' in page
+    older = re.search(r'href="(/notifications\?before=\d+)"', page).group(1)
+    with count_queries() as queries:
+        rest = client.get(older).get_data(as_text=True)
+    assert len(queries) == few
+    assert rest.count('class="notification') == 16 and 'rel="next"' not in rest
+    assert client.get("/notifications?before=99999999999999999999").status_code == 200
+
+
+# -- email -----------------------------------------------------------------------------------------
+
+
+def emails(app, kind_prefix):
+    with app.app_context():
+        query = OutboxMessage.select().where(OutboxMessage.kind.startswith(kind_prefix))
+        return list(query.order_by(OutboxMessage.id))
+
+
+def test_a_mention_is_emailed_at_once_with_one_click_unsubscribe(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Ask @Cat")
+    [message] = emails(app, "notify-")
+    assert message.to_address == "cat@example.org" and message.kind == "notify-mention"
+    headers = message.extra_headers
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = headers["List-Unsubscribe"].strip("<>")
+    assert url in message.body_text
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    # A mail client's one-click POST: no session, no CSRF token.
+    visitor = app.test_client()
+    assert visitor.get("/" + path).status_code == 200
+    response = visitor.post("/" + path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    with app.app_context():
+        assert notifying.settings_of(people["cat"])["mention"] == "never"
+    reply(app, people["bob"], first.thread_id, "Ask @Cat again")
+    assert len(emails(app, "notify-")) == 1
+    assert len(told(app, people["cat"], "mention")) == 2  # still on the page
+
+
+@pytest.mark.parametrize("token", ["forged", "WzEsWyJtZW50aW9uIl1d.forged", "x" * 500])
+def test_a_forged_unsubscribe_token_is_a_clear_404(app, people, token):
+    for method in ("get", "post"):
+        response = getattr(app.test_client(), method)(f"/notifications/unsubscribe/{token}")
+        assert response.status_code == 404
+        assert "not valid" in response.get_data(as_text=True)
+
+
+def test_daily_digest_batches_everything_since_the_last_one(app, people, category, runner):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "One")
+    reply(app, people["cat"], first.thread_id, "Two")
+    assert emails(app, "digest") == []
+    later = (datetime.utcnow() + timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S")
+    result = runner.invoke(args=["notifications", "digest", "--period", "daily", "--now", later])
+    assert result.exit_code == 0, result.output
+    digests = emails(app, "digest-daily")
+    assert [d.to_address for d in digests] == ["ann@example.org", "bob@example.org"]
+    ann = digests[0]
+    assert "Bob replied in “Clubs”" in ann.body_text and "Cat replied in “Clubs”" in ann.body_text
+    assert ann.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "2 new notifications" in ann.subject
+    # Nothing new: the next digest sends nothing; something new: only that.
+    runner.invoke(args=["notifications", "digest", "--now", later])
+    assert len(emails(app, "digest-daily")) == 2
+    reply(app, people["bob"], first.thread_id, "Three")
+    even_later = (datetime.utcnow() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    runner.invoke(args=["notifications", "digest", "--now", even_later])
+    latest = {d.to_address: d for d in emails(app, "digest-daily")[2:]}
+    assert set(latest) == {"ann@example.org", "cat@example.org"}
+    assert "1 new notification ·" in latest["ann@example.org"].subject
+    body = latest["ann@example.org"].body_text
+    assert "Bob replied" in body and "Cat replied" not in body
+
+
+def test_what_happens_after_now_waits_for_the_next_digest(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "One")
+    with app.app_context():
+        assert notifying.send_digests("daily", datetime.utcnow() - timedelta(hours=1)) == 0
+        assert notifying.send_digests("weekly", datetime.utcnow() + timedelta(hours=1)) == 0
+        assert notifying.send_digests("daily", datetime.utcnow() + timedelta(hours=1)) == 1
+
+
+def test_settings_page_saves_choices_and_refuses_bad_ones(app, people):
+    client = client_for(app, "ann@example.org")
+    page = client.get("/notifications/settings").get_data(as_text=True)
+    assert 'id="mention"' in page
+    data = {k: "never" for k in ("reply", "mention", "quote", "contact", "report", "moderation", "charter")}
+    assert client.post("/notifications/settings", data={**data, "reply": "weekly"}).status_code == 302
+    with app.app_context():
+        chosen = notifying.settings_of(people["ann"])
+        assert chosen["reply"] == "weekly" and chosen["mention"] == "never"
+    bad = client.post("/notifications/settings", data={**data, "reply": "hourly"})
+    assert bad.status_code == 422
+    with app.app_context():
+        assert notifying.settings_of(people["ann"])["reply"] == "weekly"
+        assert NotificationSetting.select().count() == 7
