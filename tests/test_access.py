@@ -362,9 +362,8 @@ ACCESS = {
     "/notifications": (
         "GET", "/notifications", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
     ),
-    "/notifications/bell": (
-        "GET", "/notifications/bell", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
-    ),
+    # Polled by htmx: nothing to swap (204) rather than a sign-in page in the header.
+    "/notifications/bell": ("GET", "/notifications/bell", {"visitor": 204, "applicant": 204, **MEMBERS_200}),
     "/notifications/<int:notification_id>/read": (
         "POST",
         "/notifications/99999/read",

@@ -168,6 +168,12 @@ def test_the_bell_shows_the_unread_count_and_visitors_get_none(app, people, cate
     assert 'id="bell"' not in app.test_client().get("/").get_data(as_text=True)
 
 
+def test_the_polled_bell_answers_a_signed_out_browser_with_nothing_to_swap(app, people):
+    assert app.test_client().get("/notifications/bell", headers=HTMX).status_code == 204
+    bell = client_for(app, "ann@example.org").get("/notifications/bell", headers=HTMX)
+    assert bell.status_code == 200 and 'id="bell"' in bell.get_data(as_text=True)
+
+
 def test_no_polling_in_low_data_mode(app, people):
     with app.app_context():
         Member.update(low_data=True).where(Member.id == people["ann"].id).execute()

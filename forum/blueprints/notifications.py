@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..forms import EmptyForm
 from ..forms_notifications import settings_form
 from ..models.notifications import FREQUENCIES, KINDS, PER_PAGE, Notification
-from ..policy import requires
+from ..policy import can, requires
 from ..services import notifying
 from ..web import announce, render_page_or_part
 
@@ -39,8 +39,11 @@ def index():
 
 
 @bp.get("/bell")
-@requires("read_notifications")
 def bell():
+    # Polled by htmx: for someone signed out meanwhile, a redirect to the sign-in page would be
+    # followed and swapped into the header; 204 leaves the bell as it was.
+    if not can(current_user, "read_notifications"):
+        return "", 204
     return render_template("notifications/_bell.html")
 
 
