@@ -164,7 +164,7 @@ def test_the_bell_shows_the_unread_count_and_visitors_get_none(app, people, cate
     reply(app, people["bob"], first.thread_id, "Hi")
     page = client_for(app, "ann@example.org").get("/").get_data(as_text=True)
     assert re.search(r'id="bell".*?>1<span class="visually-hidden"> unread', page, re.S)
-    assert 'hx-trigger="every 60s"' in page
+    assert 'data-hx-trigger="every 60s"' in page
     assert 'id="bell"' not in app.test_client().get("/").get_data(as_text=True)
 
 
@@ -195,7 +195,7 @@ def test_mark_one_and_all_read_without_and_with_htmx(app, people, category):
     response = client.post("/notifications/read-all", headers=HTMX)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert 'id="notification-list"' in body and 'hx-swap-oob="true"' in body
+    assert 'id="notification-list"' in body and 'data-hx-swap-oob="true"' in body
     assert "<html" not in body
     assert unread(app, people["ann"]) == 0
     assert all(n.read_at for n in told(app, people["ann"]))
