@@ -177,6 +177,9 @@ RULES = {
     # Uploads (photos in posts, avatars, logos). t: the Upload.
     "upload": lambda m, t: is_active_member(m),
     "see_upload": may_see_upload,
+    # A suspended member still sees and removes their own photos: responsibility for them does
+    # not stop with a suspension.
+    "see_own_uploads": lambda m, t: is_reading_member(m),
     "remove_own_upload": lambda m, t: _signed_in(m) and t.owner_id == m.id and t.status == "visible",
     "moderate_upload": lambda m, t: is_staff(m) and t.status == "visible",
     # Self-moderation: a member's own controls. A suspended member may still mute and hide,

@@ -466,9 +466,7 @@ EXTRA = {
     "/c/<slug>/new": {"suspended": 403},
     "/t/<int:thread_id>/reply": {"suspended": 403},
     "/members/<int:member_id>/contact": {"suspended": 403},
-    "/photos": {"suspended": 403},
     "/photos/avatar": {"suspended": 403},
-    "/photos/<int:upload_id>/remove": {"suspended": 403},
 }
 
 

@@ -4,6 +4,7 @@ served only to those who may read the post, taken down by their uploader or staf
 import io
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import upload_files as files
 from helpers import PASSWORD
 from PIL import Image
 
-from forum.models import Category, Member, Post
+from forum.models import Category, Member, Post, utcnow
 from forum.models.uploads import Upload
 from forum.services import posting
 
@@ -261,6 +262,19 @@ def test_the_uploader_removes_their_photo_and_it_disappears_from_the_post(app, m
     assert response.status_code == 200 and "Photo removed" in response.get_data(as_text=True)
     assert upload.name not in client.get(location).get_data(as_text=True)
     assert app.test_client().get(f"/photos/{upload.name}/thumb").status_code == 404
+    assert stored(app) == []
+
+
+def test_a_suspended_member_still_removes_their_photo(app, members, categories):
+    client = signed_in(app, "author@example.org")
+    new_thread(client, data=files.image_bytes())
+    with app.app_context():
+        upload = Upload.get()
+        Member.update(
+            status="suspended", suspended_until=utcnow() + timedelta(days=2), suspension_reason="Testing"
+        ).where(Member.email == "author@example.org").execute()
+    assert client.get("/photos").status_code == 200
+    assert client.post(f"/photos/{upload.id}/remove").status_code == 302
     assert stored(app) == []
 
 

@@ -148,14 +148,14 @@ def photo(name, size):
 
 
 @bp.get("/photos")
-@requires("upload")
+@requires("see_own_uploads")
 def mine():
     return render_template("uploads/mine.html", photos=Upload.mine(current_user), form=EmptyForm(),
                            used=Upload.used_by(current_user))
 
 
 @bp.post("/photos/<int:upload_id>/remove")
-@requires("post")
+@requires("see_own_uploads")
 def remove(upload_id):
     upload = Upload.by_id(upload_id)
     if upload is None or not (
