@@ -40,6 +40,9 @@ def index():
 
 @bp.get("/bell")
 def bell():
+    # A fragment for htmx alone; a browser that opens its address gets the page it stands for.
+    if not request.htmx:
+        return redirect(url_for(".index"))
     # Polled by htmx: for someone signed out meanwhile, a redirect to the sign-in page would be
     # followed and swapped into the header; 204 leaves the bell as it was.
     if not can(current_user, "read_notifications"):
