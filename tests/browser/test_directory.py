@@ -115,6 +115,9 @@ def test_profile_settings_check_a_field_as_it_is_left(page, network, js, app):
         expect(page.get_by_label("Region", exact=True)).to_be_focused()
     page.get_by_label("About you").fill("I teach English to new arrivals.")
     page.get_by_role("button", name="Save profile").click()
+    # The summary comes only with the refused save (the inline check already showed the field's
+    # message): typing on before the form is swapped back raced the swap and mixed the two values.
+    expect(page.locator(".error-summary")).to_contain_text("http:// or https://")
     expect(page.locator("#website-error")).to_contain_text("http:// or https://")
     expect(page.get_by_label("About you")).to_have_value("I teach English to new arrivals.")
     with app.app_context():
