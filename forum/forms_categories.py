@@ -3,12 +3,16 @@ and categories sides can change their forms without editing one file at the same
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from .services.categories import DESCRIPTION_MAX, NAME_MAX
 
-READ_CHOICES = [("public", "Everyone, visitors included"), ("members", "Members only")]
-POST_CHOICES = [("members", "Any member"), ("staff", "Staff only (announcements)")]
+READ_CHOICES = [
+    SelectChoice("public", "Everyone, visitors included"),
+    SelectChoice("members", "Members only"),
+]
+POST_CHOICES = [SelectChoice("members", "Any member"), SelectChoice("staff", "Staff only (announcements)")]
 
 
 class CategoryForm(FlaskForm):

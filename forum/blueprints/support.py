@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..errors import DomainError, Invalid
 from ..forms_support import AnswerForm, AssignForm, ContactForm, NoteForm, StatusForm
@@ -104,7 +105,9 @@ def inbox():
 
 def _staff_forms(req, answer=None, note=None):
     assign = AssignForm(formdata=None, assignee=str(req.assigned_to_id or ""))
-    assign.assignee.choices = [("", "Nobody")] + [(str(m.id), m.name) for m in support.team(req)]
+    assign.assignee.choices = [SelectChoice("", "Nobody")] + [
+        SelectChoice(str(m.id), m.name) for m in support.team(req)
+    ]
     return {
         "req": req,
         "answers": support.answers(req, internal=True),

@@ -5,8 +5,9 @@ contact flow end to end with the emails read from a real SMTP server."""
 import re
 
 import pytest
-from helpers import PASSWORD, link_in
+from helpers import link_in
 from playwright.sync_api import expect
+from viewers import sign_in
 
 from forum import mail
 from forum.models import Member
@@ -32,14 +33,6 @@ def body(message) -> str:
 def profile(app, email, **data):
     with app.test_request_context():
         directory.update_profile(Member.by_email(email), {"contact_policy": "anyone", "listed": "y", **data})
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def sign_out(page):

@@ -7,7 +7,7 @@ Each vector tries to set window.__xss (or open a dialog); the check reads both.
 
 import pytest
 from directory_support import save_profile
-from helpers import PASSWORD
+from viewers import sign_in
 
 from forum.models import Category, Member, Organisation
 from forum.services import contact, organisations, posting, reporting, support
@@ -107,13 +107,6 @@ def hostile(app, make_member):
         "organisation": organisation.id,
         "request": request.id,
     }
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def check(page, path, dialogs):

@@ -2,8 +2,8 @@
 page load), as pages without it; the same result in the database either way."""
 
 import pytest
-from helpers import PASSWORD
 from playwright.sync_api import expect
+from viewers import sign_in
 
 from forum.models import Category, LogEntry, Post
 from forum.services import posting, reporting
@@ -24,10 +24,7 @@ def thread_id(app, make_member):
 
 
 def test_hide_then_restore_in_place(page, app, thread_id, js):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill("staff@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "staff@example.org")
     page.goto(f"/t/{thread_id}?page=1")
     navigations = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
@@ -60,10 +57,7 @@ def test_dismiss_reports_beside_the_post(page, app, thread_id, make_member, js):
             target = reporting.load_target(reporter, "post", 1)
             reporting.report(reporter, target, {"reason": "uncivil"})
         assert Post.get_by_id(1).status == "hidden"
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill("staff@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "staff@example.org")
     page.goto(f"/t/{thread_id}?page=1")
     navigations = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))

@@ -2,8 +2,8 @@
 all read (in place with htmx, by post / redirect / get without)."""
 
 import pytest
-from helpers import PASSWORD
 from playwright.sync_api import expect
+from viewers import sign_in
 
 from forum.models import Category, Member
 from forum.services import posting
@@ -24,14 +24,6 @@ def forum(app, make_member):
         posting.reply(bob, first.thread, {"message": "Weekly."})
         posting.reply(bob, first.thread, {"message": "Ask @Ann"})
     return {"ann": ann.id}
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_the_bell_and_mark_all_read(page, app, forum, js):

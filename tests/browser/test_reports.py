@@ -6,8 +6,8 @@ and "My reports" once staff have decided."""
 import re
 
 import pytest
-from helpers import PASSWORD
 from playwright.sync_api import expect
+from viewers import sign_in
 
 from forum import mail
 from forum.models import Category
@@ -34,14 +34,6 @@ def thread_id(app, make_member):
             author, category, {"title": "Conversation clubs", "message": "Buy my **course** now"}
         )
     return first.thread_id
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_report_a_post_then_add_to_it(page, app, thread_id, smtp_server, js):

@@ -2,8 +2,8 @@
 hiding a thread from one's lists, low-data mode, and the pause before a heated reply."""
 
 import pytest
-from helpers import PASSWORD
 from playwright.sync_api import expect
+from viewers import sign_in
 
 from forum.models import Category, HiddenThread, Member, Mute
 from forum.services import posting
@@ -25,14 +25,6 @@ def forum(app, make_member):
         posting.reply(bob, thread, {"message": "Bob's long reply"})
         posting.start_thread(bob, category, {"title": "Bob's own thread", "message": "Hello"})
     return {"ann": ann.id, "bob": bob.id, "thread": first.thread_id}
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_mute_from_a_profile_folds_their_posts(page, app, forum, js):

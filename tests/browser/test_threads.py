@@ -4,8 +4,8 @@ pages without it, and the same result in the database either way."""
 import re
 
 import pytest
-from helpers import PASSWORD
 from playwright.sync_api import expect
+from viewers import sign_in
 
 from forum.models import Category, Post
 from forum.services import posting
@@ -25,14 +25,6 @@ def thread_id(app, make_member):
         first = posting.start_thread(author, category, {"title": "Conversation clubs",
                                                         "message": "How do you run **yours**?"})
     return first.thread_id
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_reply_and_quote(page, app, thread_id, js):

@@ -4,8 +4,8 @@ route, have a bad file refused beside its field with the message kept, and remov
 
 import pytest
 import upload_files as files
-from helpers import PASSWORD
 from playwright.sync_api import expect
+from viewers import sign_in
 
 from forum.models import Category
 from forum.models.uploads import Upload
@@ -25,14 +25,6 @@ def thread_id(app, make_member):
         category = Category.create(name="Practice", slug="practice")
         first = posting.start_thread(author, category, {"title": "Garden days", "message": "Show us yours"})
     return first.thread_id
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def choose(page, name, data, mime="image/jpeg"):

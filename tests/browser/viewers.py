@@ -13,10 +13,20 @@ Accounts are made with the CLI that CONTRACT.md promises (`users create`) and si
 the sign-in page by its labels (Email, Password, Sign in), as a person would.
 """
 
+import helpers
 from playwright.sync_api import expect
 
 # Long enough for any password rule; the accounts are throwaway, in each test's own database.
 PASSWORD = "audit lantern juniper 93"
+
+
+def sign_in(page, email: str, password: str = helpers.PASSWORD) -> None:
+    """Sign this page in through the sign-in page, as a person would, and wait until it is."""
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def visitor(page, app):
