@@ -33,6 +33,9 @@ def load(app, overrides=None):
         # How long a request waits for another's lock (SQLite's busy timeout, PostgreSQL's
         # lock_timeout) before the forum answers "busy, try again" (503) instead of hanging.
         DATABASE_BUSY_TIMEOUT_MS=5000,
+        # SQLite's fsync on every commit (see db.py); the tests turn it off, their databases are
+        # thrown away, and an fsync per commit was a large part of the suite's time.
+        DATABASE_SQLITE_SYNCHRONOUS="full",
         MIGRATIONS_DIR=MIGRATIONS_DIR,
         MAIL_URL=env.get("FORUM_MAIL_URL") or None,
         MAIL_FROM=env.get("FORUM_MAIL_FROM") or "forum@localhost",

@@ -19,7 +19,7 @@ SQLITE_SCHEMES = {"sqlite"}
 POSTGRES_SCHEMES = {"postgres", "postgresql", "psycopg3"}
 
 
-def database_from_url(url: str, busy_timeout_ms: int = 5000):
+def database_from_url(url: str, busy_timeout_ms: int = 5000, sqlite_synchronous: str = "full"):
     """A peewee database for a URL, or ConfigError naming FORUM_DATABASE_URL."""
     scheme = urlsplit(url).scheme
     if scheme in SQLITE_SCHEMES:
@@ -32,7 +32,7 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000):
             # machine, not only of the process, loses no post (SQLite's default, said out loud).
             pragmas={
                 "journal_mode": "wal",
-                "synchronous": "full",
+                "synchronous": sqlite_synchronous,
                 "foreign_keys": 1,
                 "busy_timeout": busy_timeout_ms,
             },
@@ -58,7 +58,12 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000):
 
 
 def init_app(app):
-    db.initialize(database_from_url(app.config["DATABASE_URL"], app.config["DATABASE_BUSY_TIMEOUT_MS"]))
+    config = app.config
+    db.initialize(
+        database_from_url(
+            config["DATABASE_URL"], config["DATABASE_BUSY_TIMEOUT_MS"], config["DATABASE_SQLITE_SYNCHRONOUS"]
+        )
+    )
 
     # peewee connects lazily on the first query, so static files and cached pages never
     # open a connection; whatever a request opened is closed when it ends.
