@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from helpers import PASSWORD
+from jinja2 import BytecodeCache
 
 from forum import create_app
 from forum.db import db
@@ -37,6 +38,24 @@ def _reuse_url_builders() -> None:
 
 
 _reuse_url_builders()
+
+
+class _SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for the whole run: each test's new app would otherwise lex, parse
+    and compile every template it renders again. Jinja checks the source's checksum on load."""
+
+    def __init__(self):
+        self.codes = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = _SharedTemplateCode()
 
 # CSRF is switched on by the tests that check it (test_errors.py; the route walk).
 TEST_CONFIG = {
@@ -152,6 +171,7 @@ def make_app(databases, tmp_path):
     def make(**config):
         url = databases.fresh(tmp_path)
         app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path), **config})
+        app.jinja_env.bytecode_cache = TEMPLATE_CODE
         if isinstance(databases, PostgresDatabases):
             with app.app_context():
                 documents.install_shipped()
