@@ -189,3 +189,14 @@ def test_visitors_and_applicants_cannot_upload(app, make_member):
 
     with app.app_context(), pytest.raises(NotAllowed):
         prepare_and_store(app, applicant, files.image_bytes())
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_that_still_fills_the_largest_size():
+    """A camera's photo is decoded at 1/2, 1/4 or 1/8 scale (JPEG's DCT scaling), never below the
+    largest stored size: 3,600 × 2,400 wanted at 1,600 is decoded at 1,800 × 1,200."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (3600, 2400), (120, 160, 90)).save(buffer, "JPEG")
+    image = uploads._decode(buffer.getvalue(), "JPEG", 40_000_000, 1600)
+    assert image.size == (1800, 1200)
+    out, size = uploads._encode(image, "jpg", 1600)
+    assert size == (1600, 1067)
