@@ -4,6 +4,10 @@ Every route in the app must appear in ACCESS (a new route without an entry fails
 test_every_route_has_an_access_entry), so nobody adds a page without deciding who may see it.
 """
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 import pytest
 from helpers import PASSWORD
 
@@ -390,8 +394,41 @@ def test_every_route_has_an_access_entry(app):
     assert set(ACCESS) - rules == set(), "these ACCESS entries name routes that no longer exist"
 
 
+# name -> (a copy of the database once that world was built, its ids); one per test worker.
+_WORLDS: dict[str, tuple[Path, dict]] = {}
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
 @pytest.fixture
-def viewers(app, make_member):
+def world(app, tmp_path_factory):
+    """world(name, build) -> the ids build() returns. Hundreds of tests here start from the same
+    few accounts and posts: on SQLite the first test of each worker builds them and keeps a copy
+    of the database, and the others start from that copy (half of each test's time was building
+    them). On PostgreSQL every test builds its own."""
+
+    def reuse(name: str, build) -> dict:
+        url = app.config["DATABASE_URL"]
+        if not url.startswith("sqlite:///"):
+            return build()
+        path = Path(url.removeprefix("sqlite:///"))
+        if name in _WORLDS:
+            snapshot, ids = _WORLDS[name]
+            _copy_sqlite(snapshot, path)
+            return dict(ids)
+        ids = build()
+        snapshot = tmp_path_factory.mktemp("worlds") / f"{name}.sqlite3"
+        _copy_sqlite(path, snapshot)
+        _WORLDS[name] = (snapshot, dict(ids))
+        return ids
+
+    return reuse
+
+
+def _build_viewers(app, make_member) -> dict:
     make_member("applicant@example.org", status="applicant")
     make_member("member@example.org")
     make_member("staff@example.org", role="staff")
@@ -416,6 +453,11 @@ def viewers(app, make_member):
         "category": category.id,
         **_thread_for(app, category, member),
     }
+
+
+@pytest.fixture
+def viewers(app, make_member, world):
+    return world("viewers", lambda: _build_viewers(app, make_member))
 
 
 def _thread_for(app, category, member):
@@ -480,18 +522,22 @@ def _expected_extra(rule: str, viewer: str):
 
 
 @pytest.fixture
-def extra_viewers(app, viewers, make_member):
+def extra_viewers(app, make_member, world):
     from datetime import timedelta
 
     from forum.models import utcnow
 
-    make_member("other@example.org")
-    suspended = make_member("suspended@example.org")
-    with app.app_context():
-        Member.update(
-            status="suspended", suspended_until=utcnow() + timedelta(days=3), suspension_reason="Testing"
-        ).where(Member.id == suspended.id).execute()
-    return viewers
+    def build():
+        ids = _build_viewers(app, make_member)
+        make_member("other@example.org")
+        suspended = make_member("suspended@example.org")
+        with app.app_context():
+            Member.update(
+                status="suspended", suspended_until=utcnow() + timedelta(days=3), suspension_reason="Testing"
+            ).where(Member.id == suspended.id).execute()
+        return ids
+
+    return world("extra_viewers", build)
 
 
 @pytest.mark.parametrize("viewer", EXTRA_VIEWERS)
