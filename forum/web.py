@@ -67,6 +67,15 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)
 
 
+def absolute_link(path: str) -> str:
+    """absolute_url for a path already built (a notification's link, a reported item's url)."""
+    if not path.startswith("/"):
+        return path
+    if has_request_context():
+        return request.host_url.rstrip("/") + path
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def add_form_error(form, error) -> None:
     """Show a domain error beside the field it is about, or at the top of the form."""
     field = getattr(form, error.field, None) if error.field else None

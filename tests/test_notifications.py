@@ -98,14 +98,15 @@ def test_a_quote_tells_the_quoted_author(app, people, category):
 
 
 def test_contact_requests_and_answers_are_told(app, people):
-    # contact.py builds its email links with url_for: it runs inside a request.
-    with app.test_request_context():
+    # No request context, as from the CLI: the email links are built on FORUM_BASE_URL.
+    with app.app_context():
         request = contact.send(people["ann"], people["bob"].id, "Water pumps", "Hello")
     assert [n.text for n in told(app, people["bob"], "contact")] == ["Ann would like to get in touch"]
-    with app.test_request_context():
+    with app.app_context():
         contact.accept(Member.get_by_id(people["bob"].id), request.id)
     assert [n.text for n in told(app, people["ann"], "contact")] == ["Bob accepted your contact request"]
-    with app.test_request_context():
+    assert len(told(app, people["bob"], "contact")) == 1  # accepting is not news to the one who did it
+    with app.app_context():
         other = contact.send(people["cat"], people["bob"].id, "Clubs", "Hi")
         contact.decline(Member.get_by_id(people["bob"].id), other.id)
     assert [n.text for n in told(app, people["cat"], "contact")] == ["Bob declined your contact request"]
@@ -324,3 +325,141 @@ def test_settings_page_saves_choices_and_refuses_bad_ones(app, people):
     with app.app_context():
         assert notifying.settings_of(people["ann"])["reply"] == "weekly"
         assert NotificationSetting.select().count() == 7
+
+
+# -- every notification email honours the member's choice (contact, reports, staff actions) -------
+
+
+def choose(app, member, **choices):
+    with app.app_context():
+        notifying.choose(member.id, choices)
+
+
+def assert_unsubscribable(message):
+    """A notification email: RFC 8058 headers, and the same link in its body."""
+    headers = message.extra_headers
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = headers["List-Unsubscribe"].strip("<>")
+    assert "/notifications/unsubscribe/" in url and url in message.body_text
+    return url
+
+
+def test_a_contact_request_email_is_a_notification_with_absolute_links_from_the_cli(app, people):
+    base = app.config["BASE_URL"].rstrip("/")
+    with app.app_context():  # no request, as from the CLI
+        request = contact.send(people["ann"], people["bob"].id, "Water pumps", "Hello Bob")
+    [email] = emails(app, "contact-request")
+    assert email.to_address == "bob@example.org" and "Hello Bob" in email.body_text
+    assert f"{base}/contact/{request.id}" in email.body_text
+    url = assert_unsubscribable(email)
+    assert url.startswith(base + "/")
+    # One click from the mail client: no more contact emails, the requests still reach the bell.
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    assert app.test_client().post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    with app.app_context():
+        assert notifying.settings_of(people["bob"])["contact"] == "never"
+        contact.send(people["cat"], people["bob"].id, "Clubs", "Hi")
+    assert len(emails(app, "contact-request")) == 1
+    assert len(told(app, people["bob"], "contact")) == 2
+
+
+def test_a_contact_answer_follows_each_persons_choice(app, people):
+    choose(app, people["bob"], contact="never")
+    with app.app_context():
+        request = contact.send(people["ann"], people["bob"].id, "Water pumps", "Hello")
+        contact.accept(Member.get_by_id(people["bob"].id), request.id)
+    assert emails(app, "contact-request") == []
+    # Ann (immediately, the default) is told, with Bob's address; Bob chose never: no copy.
+    [accepted] = emails(app, "contact-accepted")
+    assert accepted.to_address == "ann@example.org" and "bob@example.org" in accepted.body_text
+    assert_unsubscribable(accepted)
+    choose(app, people["bob"], contact="immediately")
+    with app.app_context():
+        again = contact.send(people["cat"], people["bob"].id, "Clubs", "Hi")
+        contact.accept(Member.get_by_id(people["bob"].id), again.id)
+    copies = {m.to_address: m for m in emails(app, "contact-accepted")[1:]}
+    assert set(copies) == {"cat@example.org", "bob@example.org"}
+    assert "cat@example.org" in copies["bob@example.org"].body_text
+    assert_unsubscribable(copies["bob@example.org"])
+    # A "no" is an answer too: emailed at once to a sender who wants contact emails at once.
+    choose(app, people["cat"], contact="daily")
+    with app.app_context():
+        declined = contact.send(people["ann"], people["cat"].id, "Pumps", "Hi")
+        contact.decline(Member.get_by_id(people["cat"].id), declined.id)
+    [no] = emails(app, "notify-contact")
+    assert no.to_address == "ann@example.org" and "Cat declined your contact request" in no.subject
+    assert_unsubscribable(no)
+
+
+def test_contact_requests_wait_for_the_digest_of_a_member_who_chose_one(app, people):
+    choose(app, people["bob"], contact="daily")
+    with app.app_context():
+        contact.send(people["ann"], people["bob"].id, "Water pumps", "Hello")
+    assert emails(app, "contact-request") == []
+    with app.app_context():
+        assert notifying.send_digests("daily", datetime.utcnow() + timedelta(minutes=1)) == 1
+    [digest] = emails(app, "digest-daily")
+    assert digest.to_address == "bob@example.org"
+    assert "Ann would like to get in touch" in digest.body_text
+    assert f"{app.config['BASE_URL'].rstrip('/')}/contact/" in digest.body_text
+    assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def report_and_hide(app, people, category):
+    first = start(app, people["bob"], category)
+    with app.app_context():
+        target = load_target(people["ann"], "post", first.id)
+        reporting.report(people["ann"], target, {"reason": "spam", "note": "An advert"})
+        moderating.act_on_post(Member.get_by_id(people["sam"].id), Post.get_by_id(first.id), "hide", "spam")
+    return first
+
+
+def test_report_outcome_and_staff_action_emails_carry_unsubscribe(app, people, category):
+    report_and_hide(app, people, category)
+    [decided] = emails(app, "report-decided")
+    assert decided.to_address == "ann@example.org" and "taken action" in decided.body_text
+    assert_unsubscribable(decided)
+    [moderated] = emails(app, "moderation-post")
+    assert moderated.to_address == "bob@example.org" and "Reason:" in moderated.body_text
+    url = assert_unsubscribable(moderated)
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    app.test_client().post(path, data={"List-Unsubscribe": "One-Click"})
+    with app.app_context():
+        assert notifying.settings_of(people["bob"])["moderation"] == "never"
+
+
+def test_report_outcome_and_staff_action_follow_the_choice(app, people, category):
+    choose(app, people["ann"], report="weekly")
+    choose(app, people["bob"], moderation="never")
+    report_and_hide(app, people, category)
+    assert emails(app, "report-decided") == [] and emails(app, "moderation-post") == []
+    assert [n.kind for n in told(app, people["ann"])] == ["report"]
+    assert [n.kind for n in told(app, people["bob"])] == ["moderation"]  # still on the page
+    with app.app_context():
+        assert notifying.send_digests("weekly", datetime.utcnow() + timedelta(minutes=1)) == 1
+    [digest] = emails(app, "digest-weekly")
+    assert digest.to_address == "ann@example.org" and "Your report: action taken" in digest.body_text
+
+
+def test_emails_that_must_reach_the_member_ignore_notification_choices(app, people):
+    choose(app, people["bob"], moderation="never", report="never", contact="never")
+    with app.app_context():
+        sam, bob = Member.get_by_id(people["sam"].id), Member.get_by_id(people["bob"].id)
+        moderating.warn_member(sam, bob, "spam", "Please stop.")
+        moderating.suspend_member(sam, Member.get_by_id(bob.id), 1, "spam")
+    sent = {m.kind: m for m in emails(app, "moderation-")}
+    assert {"moderation-warning", "moderation-suspended"} <= set(sent)
+    for message in sent.values():
+        assert message.to_address == "bob@example.org"
+        assert "List-Unsubscribe" not in message.extra_headers
+
+
+def test_a_reported_contact_request_alerts_staff_with_an_absolute_link_outside_a_request(app, people):
+    with app.app_context():
+        request = contact.send(people["ann"], people["bob"].id, "Buy my book", "Cheap")
+        contact.report(Member.get_by_id(people["bob"].id), request.id)
+    [alert] = emails(app, "contact-reported")
+    assert alert.to_address == "sam@example.org"
+    assert f"{app.config['BASE_URL'].rstrip('/')}/contact/{request.id}" in alert.body_text
+    assert "List-Unsubscribe" not in alert.extra_headers  # staff work, not a notification
+

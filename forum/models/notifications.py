@@ -23,18 +23,17 @@ FREQUENCIES = {
     "weekly": "Weekly digest",
     "never": "Never",
 }
+# Report outcomes and staff actions on one's post were always emailed at once before they could be
+# chosen here; a member who never chose keeps hearing of them at once.
 DEFAULT_FREQUENCY = {
     "reply": "daily",
     "mention": "immediately",
     "quote": "daily",
     "contact": "immediately",
-    "report": "weekly",
-    "moderation": "weekly",
+    "report": "immediately",
+    "moderation": "immediately",
     "charter": "weekly",
 }
-# Kinds whose immediate email another service already sends (contact requests, report outcomes,
-# staff actions): the notification adds the bell and the digest line, not a second email.
-EMAILED_ELSEWHERE = {"contact", "report", "moderation"}
 PER_PAGE = 30
 
 

@@ -1,12 +1,14 @@
 """Contact on the recipient's terms: a short introduction sent through the forum, which the
 recipient accepts (both then see each other's email, and both are emailed), declines, or reports
-as unsolicited promotion. The Charter forbids unsolicited self-promotion, so the limits here are
-about protecting recipients, not about the sender's convenience."""
+as unsolicited promotion. The emails to the two members are notifications of the "contact" kind
+(sent at once, in a digest or never, as each chose); only the alert to staff is sent from here.
+The Charter forbids unsolicited self-promotion, so the limits here are about protecting
+recipients, not about the sender's convenience."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from peewee import IntegrityError, fn
 
 from .. import mail, policy
@@ -14,7 +16,7 @@ from ..db import db
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
 from ..models import Member, Mute, utcnow
 from ..models.directory import CONTACT_POLICIES, ContactRequest, MemberExpertise
-from ..web import path_for
+from ..web import absolute_url, path_for
 from . import notifying
 
 # Requests a member may send in any 24 hours, not counting ones already accepted: enough to reach
@@ -127,15 +129,9 @@ def send(sender, recipient_id: int, purpose: str, message: str) -> ContactReques
             request = ContactRequest.create(
                 sender=sender, recipient=to, purpose=purpose, message=(message or "").strip()
             )
-            _email(
-                to.email,
-                f"{sender.name} would like to get in touch",
-                "contact-request",
-                item=request,
-                sender=sender,
-                recipient=to,
-            )
-            _notify(to, sender, request, f"{sender.name} would like to get in touch")
+            text = f"{sender.name} would like to get in touch"
+            email = notifying.Email("contact-request", text, {"item": request, "sender": sender})
+            _notify(to, sender, request, text, email)
     except IntegrityError:
         # Sent twice at once: the partial unique index on open requests lets one through.
         raise Conflict(f"You already have a request waiting for {to.name}.") from None
@@ -206,25 +202,31 @@ def _answer(recipient_member, request_id: int, status: str) -> ContactRequest:
 
 
 def accept(member, request_id: int) -> ContactRequest:
-    """Both people get each other's email, on the page and by email."""
+    """Both people get each other's email, on the page and by email. The sender is notified; the
+    one who accepted gets the same email as a copy of their own doing, if they take contact
+    emails at once (the address stays on the request's page either way)."""
     with db.atomic():
         request = _answer(member, request_id, "accepted")
         sender, to = request.sender, request.recipient
-        for person, other in ((sender, to), (to, sender)):
-            _email(
-                person.email,
-                f"You and {other.name} are in touch",
-                "contact-accepted",
-                item=request,
-                person=person,
-                other=other,
-            )
-        _notify(sender, to, request, f"{to.name} accepted your contact request")
+        _notify(sender, to, request, f"{to.name} accepted your contact request", _in_touch(request, to))
+        notifying.email_only(
+            to,
+            "contact",
+            text=f"You accepted {sender.name}'s contact request",
+            link=path_for("directory.contact_request", request_id=request.id),
+            email=_in_touch(request, sender),
+        )
     return request
 
 
+def _in_touch(request, other) -> notifying.Email:
+    subject = f"You and {other.name} are in touch"
+    return notifying.Email("contact-accepted", subject, {"item": request, "other": other})
+
+
 def decline(member, request_id: int) -> ContactRequest:
-    """No email: the sender sees the answer among their requests, and a "no" needs no ceremony."""
+    """The sender is told, as of any answer (by email only if they chose contact emails at once);
+    the "no" carries no reason, and none is asked for."""
     with db.atomic():
         request = _answer(member, request_id, "declined")
         answer = f"{request.recipient.name} declined your contact request"
@@ -259,13 +261,15 @@ def report(member, request_id: int) -> ContactRequest:
     return request
 
 
-def _notify(person, actor, request, text: str) -> None:
+def _notify(person, actor, request, text: str, email: notifying.Email | None = None) -> None:
     link = path_for("directory.contact_request", request_id=request.id)
-    notifying.notify("contact", [person.id], actor=actor, text=text, link=link)
+    notifying.notify("contact", [person.id], actor=actor, text=text, link=link, email=email)
 
 
 def _email(to: str, subject: str, kind: str, **context) -> None:
+    """Staff alerts: not notifications (no setting silences them). Outside a request (the CLI)
+    the link is built on FORUM_BASE_URL."""
     site = current_app.config["SITE_NAME"]
-    context["link"] = url_for("directory.contact_request", request_id=context["item"].id, _external=True)
+    context["link"] = absolute_url("directory.contact_request", request_id=context["item"].id)
     body = render_template(f"email/{kind}.txt", site_name=site, **context)
     mail.queue(to, f"{subject} · {site}", body, kind)

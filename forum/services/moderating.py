@@ -64,6 +64,9 @@ def log(
 
 
 def _tell(member, subject: str, kind: str, **context) -> None:
+    """Emails that must reach the member whatever they chose for notifications (a warning, a
+    suspension and its end, a deletion): no unsubscribe link. A staff action on a post is a
+    notification instead (notifying.post_moderated)."""
     if member.status == "deleted":
         return
     body = render_template(
@@ -115,16 +118,10 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             f"The post was {POST_ACTION_DONE[action]}: {MODERATION_REASONS[reason]}.",
         )
         if action != "restore":
-            _tell(
-                post.author,
-                "About your post",
-                "moderation-post",
-                post=post,
-                action=action,
-                reason=reason,
-                note=note,
-            )
-            notifying.post_moderated(post, POST_ACTION_DONE[action])
+            context = {"post": post, "action": action, "reason": reason, "note": note}
+            context["reasons"] = MODERATION_REASONS
+            email = notifying.Email("moderation-post", "About your post", context)
+            notifying.post_moderated(post, POST_ACTION_DONE[action], email)
     post.status, post.status_reason = new_status, MODERATION_REASONS[reason]
     return post
 

@@ -2,11 +2,15 @@
 their post, a contact request and its answer, the outcome of their report, a staff action on their
 post, a new Charter. Each is one row per recipient, written in bulk in the transaction of its
 cause, and emailed at once, in a daily or weekly digest, or never, as the member chose per kind.
+Every notification email goes out from here (`_email_now` and `send_digests`), so each one honours
+that choice and carries the one-click unsubscribe headers; a kind that says more than one line at
+once (a contact request's message, a report's outcome note) brings its own template as an `Email`.
 
 Nobody is told of what a member they muted did; nobody is told of their own doing."""
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -17,13 +21,12 @@ from ..errors import Invalid, NotFound
 from ..models import Member, Mute, Post, utcnow
 from ..models.notifications import (
     DEFAULT_FREQUENCY,
-    EMAILED_ELSEWHERE,
     FREQUENCIES,
     KINDS,
     Notification,
     NotificationSetting,
 )
-from ..web import absolute_url, path_for
+from ..web import absolute_link, absolute_url, path_for
 
 TELLABLE = ("active", "suspended")
 # Rows per INSERT: well under SQLite's limit on bound parameters, even for a Charter update.
@@ -35,7 +38,19 @@ DIGEST_LINES = 50
 # -- writing ---------------------------------------------------------------------------------------
 
 
-def notify(kind: str, recipients, *, text: str, link: str, actor=None) -> int:
+@dataclass(frozen=True)
+class Email:
+    """The immediate email of a kind that says more than its one line: `name` is its template
+    (email/NAME.txt) and its outbox kind; `context` is what the template needs besides the member,
+    the link, the unsubscribe link and the settings page that every notification email gets.
+    A digest lists the notification's line instead."""
+
+    name: str
+    subject: str
+    context: dict = field(default_factory=dict)
+
+
+def notify(kind: str, recipients, *, text: str, link: str, actor=None, email: Email | None = None) -> int:
     """Tell `recipients` (member ids, or a query selecting them); returns how many were told.
     A fixed number of queries, however many recipients: no query per member."""
     query = Member.select(Member.id, Member.name, Member.email).where(
@@ -67,11 +82,20 @@ def notify(kind: str, recipients, *, text: str, link: str, actor=None) -> int:
         Member.update(unread_notifications=Member.unread_notifications + 1).where(
             Member.id.in_(ids[start : start + BATCH])
         ).execute()
-    if kind not in EMAILED_ELSEWHERE:
-        for m in members:
-            if chosen[m.id] == "immediately":
-                _email_now(m, kind, text, link)
+    for m in members:
+        if chosen[m.id] == "immediately":
+            _email_now(m, kind, text, link, email)
     return len(members)
+
+
+def email_only(member, kind: str, *, text: str, link: str, email: Email | None = None) -> bool:
+    """An email about the member's own doing (the copy of a contact they accepted): no row on
+    their notifications page, but still only if they want this kind at once, and with the same
+    unsubscribe headers. Returns whether it was queued."""
+    if member.status not in TELLABLE or frequencies_for([member.id], kind)[member.id] != "immediately":
+        return False
+    _email_now(member, kind, text, link, email)
+    return True
 
 
 def frequencies_for(member_ids, kind: str) -> dict[int, str]:
@@ -141,7 +165,7 @@ def charter_published(version) -> None:
     )
 
 
-def post_moderated(post, done: str) -> None:
+def post_moderated(post, done: str, email: Email | None = None) -> None:
     """The author of a hidden or removed post is told; staff act as the team, so no actor (and
     a member who muted one of the staff still hears of it)."""
     notify(
@@ -149,6 +173,7 @@ def post_moderated(post, done: str) -> None:
         [post.author_id],
         text=f"Staff {done} your post in “{post.thread.title}”",
         link=path_for("threads.thread", thread_id=post.thread_id),
+        email=email,
     )
 
 
@@ -252,24 +277,23 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
 # -- email -----------------------------------------------------------------------------------------
 
 
-def _email_now(member, kind: str, text: str, link: str) -> None:
+def _email_now(member, kind: str, text: str, link: str, email: Email | None = None) -> None:
     site = current_app.config["SITE_NAME"]
     url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member.id, [kind]))
     body = render_template(
-        "email/notification.txt",
+        f"email/{email.name if email else 'notification'}.txt",
+        **(email.context if email else {}),
         member=member,
         text=text,
-        link=_absolute(link),
+        link=absolute_link(link),
         kind_label=KINDS[kind],
         unsubscribe=url,
         settings=absolute_url("notifications.settings"),
         site_name=site,
     )
-    mail.queue(member.email, f"{text} · {site}", body, f"notify-{kind}", _unsubscribe_headers(url))
-
-
-def _absolute(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path if path.startswith("/") else path
+    subject = email.subject if email else text
+    outbox_kind = email.name if email else f"notify-{kind}"
+    mail.queue(member.email, f"{subject} · {site}", body, outbox_kind, _unsubscribe_headers(url))
 
 
 def send_digests(period: str, now=None) -> int:
@@ -301,7 +325,7 @@ def send_digests(period: str, now=None) -> int:
             "email/notification-digest.txt",
             member=member,
             period=period,
-            items=[(n, _absolute(n.link)) for n in items[:DIGEST_LINES]],
+            items=[(n, absolute_link(n.link)) for n in items[:DIGEST_LINES]],
             more=max(len(items) - DIGEST_LINES, 0),
             kinds=[(KINDS[k], absolute_url(
                 "notifications.unsubscribe", token=unsubscribe_token(member_id, [k])

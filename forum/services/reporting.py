@@ -14,7 +14,7 @@ The reporter is never shown to the reported member: nothing here tells the subje
 
 from datetime import timedelta
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 from peewee import IntegrityError
 
 from .. import mail, policy
@@ -23,7 +23,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..models import Member, Post, normalise_email, utcnow
 from ..models.reports import MAX_NOTE_LENGTH, MAX_NOTE_TOTAL, REASONS, REPORTS_PER_PAGE, Report
 from ..models.search import refresh_posts
-from ..web import path_for
+from ..web import absolute_link, path_for
 from . import notifying
 from .report_targets import Target, load_target, reported_items, target_for
 
@@ -189,11 +189,6 @@ def _hide_if_reported_enough(post, new: Report) -> bool:
 # -- email ---------------------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    """A link for an email: absolute when there is a request to take the host from."""
-    return request.url_root.rstrip("/") + path if has_request_context() else path
-
-
 def _email(to: str, subject: str, kind: str, **context) -> None:
     site = current_app.config["SITE_NAME"]
     body = render_template(f"email/{kind}.txt", site_name=site, **context)
@@ -208,7 +203,7 @@ def _alert_staff(report: Report, target: Target, reporter, kind: str = "report-u
         & (Member.status == "active")
         & Member.email_verified_at.is_null(False)
     )
-    link = _absolute(target.url)
+    link = absolute_link(target.url)
     for person in staff:
         _email(
             person.email,
@@ -239,15 +234,8 @@ def _decide(staff, report: Report, decision: str, outcome_note: str, now) -> boo
     reporter = report.reporter
     if reporter.is_active:  # a deleted or declined account gets no mail
         subject = "Your report: action taken" if decision == "actioned" else "Your report: no action"
-        _email(
-            reporter.email,
-            subject,
-            "report-decided",
-            member=reporter,
-            report=report,
-            link=_absolute(path_for("reports.mine")),
-        )
-        notifying.notify("report", [reporter.id], text=subject, link=path_for("reports.mine"))
+        email = notifying.Email("report-decided", subject, {"report": report})
+        notifying.notify("report", [reporter.id], text=subject, link=path_for("reports.mine"), email=email)
     return True
 
 
