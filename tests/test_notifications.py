@@ -463,3 +463,49 @@ def test_a_reported_contact_request_alerts_staff_with_an_absolute_link_outside_a
     assert f"{app.config['BASE_URL'].rstrip('/')}/contact/{request.id}" in alert.body_text
     assert "List-Unsubscribe" not in alert.extra_headers  # staff work, not a notification
 
+
+# -- editing a post to mention or quote someone ----------------------------------------------------
+
+
+def edit(app, member, post_id, message):
+    with app.app_context():
+        post = Post.with_thread(post_id)
+        return posting.edit_post(Member.get_by_id(member.id), post, {"message": message}, post.revision)
+
+
+def test_an_edit_tells_only_the_newly_mentioned(app, people, category):
+    first = start(app, people["ann"], category, message="Ask @Bob")
+    assert [n.kind for n in told(app, people["bob"])] == ["mention"]
+    edit(app, people["ann"], first.id, "Ask @Bob or @Cat")
+    assert [n.text for n in told(app, people["cat"])] == ["Ann mentioned you in “Clubs”"]
+    assert len(told(app, people["bob"])) == 1  # told when first mentioned, not again
+    # Taking a mention out and putting it back, or fixing a typo, tells nobody twice.
+    edit(app, people["ann"], first.id, "Ask @Bob")
+    edit(app, people["ann"], first.id, "Ask @Bob or @Cat, please")
+    assert len(told(app, people["cat"])) == 1 and len(told(app, people["bob"])) == 1
+    [email] = emails(app, "notify-mention")[-1:]
+    assert email.to_address == "cat@example.org"
+    assert len(emails(app, "notify-mention")) == 2  # Bob once, Cat once
+
+
+def test_an_edit_that_adds_a_quote_tells_the_quoted_author(app, people, category):
+    first = start(app, people["cat"], category)
+    second = reply(app, people["ann"], first.thread_id, "A first answer")
+    third = reply(app, people["bob"], first.thread_id, "I agree.")
+    assert told(app, people["ann"], "quote") == []
+    with app.app_context():
+        post = Post.with_thread(second.id)
+        quoted = posting.quote_markdown(post, post.thread)
+    edit(app, people["bob"], third.id, quoted + "I agree.")
+    assert [n.text for n in told(app, people["ann"], "quote")] == ["Bob quoted your post in “Clubs”"]
+    edit(app, people["bob"], third.id, quoted + "I agree, very much.")
+    assert len(told(app, people["ann"], "quote")) == 1
+
+
+def test_an_edit_by_a_muted_member_tells_nobody(app, people, category):
+    with app.app_context():
+        Mute.create(member=people["cat"].id, muted=people["ann"].id)
+    first = start(app, people["ann"], category, message="Hello")
+    edit(app, people["ann"], first.id, "Hello @Cat")
+    assert told(app, people["cat"]) == []
+

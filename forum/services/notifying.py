@@ -127,6 +127,34 @@ def after_post(member, thread, post) -> None:
             notify("reply", watchers, actor=member, text=f"{member.name} replied in {where}", link=link)
 
 
+def after_edit(member, post) -> None:
+    """Called by posting inside the edit's transaction: a member the edit mentions or quotes is
+    told once, unless they were already told of this post as mentioned or quoted (an edit that
+    only fixes a typo tells nobody again). Watchers are not told of edits."""
+    if post.status != "visible":
+        return
+    mentioned = _mentioned_ids(post.body_md)
+    quoted = _quoted_author_ids(post.body_md) - mentioned
+    if not mentioned and not quoted:
+        return
+    link = path_for("threads.post", post_id=post.id)
+    told = {
+        n.recipient_id
+        for n in Notification.select(Notification.recipient).where(
+            Notification.recipient.in_(list(mentioned | quoted))
+            & (Notification.link == link)
+            & Notification.kind.in_(("mention", "quote"))
+        )
+    }
+    where = f"“{post.thread.title}”"
+    if mentioned - told:
+        text = f"{member.name} mentioned you in {where}"
+        notify("mention", mentioned - told, actor=member, text=text, link=link)
+    if quoted - told:
+        text = f"{member.name} quoted your post in {where}"
+        notify("quote", quoted - told, actor=member, text=text, link=link)
+
+
 def _mentioned_ids(message: str) -> set[int]:
     from .posting import CODE, MENTION
 

@@ -248,7 +248,9 @@ def edit_post(member, post, data: dict, revision: int) -> Post:
                 field="message",
             )
         refresh_posts([post.id])
-    return Post.with_thread(post.id)
+        edited = Post.with_thread(post.id)
+        notifying.after_edit(member, edited)
+    return edited
 
 
 def withdraw_post(member, post) -> Post:
