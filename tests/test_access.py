@@ -368,6 +368,13 @@ ACCESS = {
     ),
     # A fragment polled by htmx (see test_notifications); opened as a page, it is the page it counts.
     "/notifications/bell": ("GET", "/notifications/bell", dict.fromkeys(VIEWERS, "/notifications")),
+    # Opening marks read and redirects to the notification's link: only the owner's (see
+    # test_notifications); a GET that writes, idempotently (the route says why).
+    "/notifications/<int:notification_id>/open": (
+        "GET",
+        "/notifications/99999/open",
+        {"visitor": SIGN_IN, "applicant": "/application", **dict.fromkeys(VIEWERS[2:], 404)},
+    ),
     "/notifications/<int:notification_id>/read": (
         "POST",
         "/notifications/99999/read",

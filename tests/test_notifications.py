@@ -509,3 +509,35 @@ def test_an_edit_by_a_muted_member_tells_nobody(app, people, category):
     edit(app, people["ann"], first.id, "Hello @Cat")
     assert told(app, people["cat"]) == []
 
+
+# -- opening a notification marks it read ----------------------------------------------------------
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_link(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Hi")
+    reply(app, people["cat"], first.thread_id, "Hello")
+    one = told(app, people["ann"])[0]
+    client = client_for(app, "ann@example.org")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'href="/notifications/{one.id}/open"' in page
+    response = client.get(f"/notifications/{one.id}/open")
+    assert response.status_code == 302 and response.headers["Location"] == one.link
+    assert "no-store" in response.headers["Cache-Control"]
+    assert unread(app, people["ann"]) == 1 and told(app, people["ann"])[0].read_at is not None
+    # Idempotent: opening it again goes to the same place and counts nothing twice.
+    assert client.get(f"/notifications/{one.id}/open").headers["Location"] == one.link
+    assert unread(app, people["ann"]) == 1
+    # Only the owner: anyone else gets 404 and the notification stays unread.
+    other = told(app, people["ann"])[1]
+    assert client_for(app, "bob@example.org").get(f"/notifications/{other.id}/open").status_code == 404
+    assert app.test_client().get(f"/notifications/{other.id}/open").status_code == 302  # sign in first
+    assert told(app, people["ann"])[1].read_at is None and unread(app, people["ann"]) == 1
+
+
+def test_opening_never_leaves_the_site(app, people):
+    with app.app_context():
+        made = Notification.create(recipient=people["ann"].id, kind="reply", text="x", link="//evil.example/")
+    response = client_for(app, "ann@example.org").get(f"/notifications/{made.id}/open")
+    assert response.headers["Location"] == "/notifications"
+

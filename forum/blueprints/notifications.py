@@ -13,7 +13,7 @@ from ..forms_notifications import settings_form
 from ..models.notifications import FREQUENCIES, KINDS, PER_PAGE, Notification
 from ..policy import can, requires
 from ..services import notifying
-from ..web import announce, render_page_or_part
+from ..web import announce, render_page_or_part, safe_next
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -48,6 +48,22 @@ def bell():
     if not can(current_user, "read_notifications"):
         return "", 204
     return render_template("notifications/_bell.html")
+
+
+# The one GET here that writes, on purpose: the notifications page links through it so that
+# following a notification marks it read, and it stays a real link (open in a new tab, copy, read
+# out as a link), which a POST button is not. It is safe as a GET because it is idempotent (read
+# once or ten times, the same row says read), only ever touches the signed-in owner's own row
+# (anyone else gets 404), and the worst a forged cross-site request can do is mark one
+# notification read. Marking read without going anywhere stays a POST (`read` below).
+@bp.get("/<int:notification_id>/open")
+@requires("read_notifications")
+def follow(notification_id):
+    with db.atomic():
+        notification = notifying.mark_read(current_user, notification_id)
+    response = redirect(safe_next(notification.link, url_for(".index")))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/<int:notification_id>/read")

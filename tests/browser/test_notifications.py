@@ -1,5 +1,6 @@
 """Notifications in Chromium, with JavaScript on and off: the bell's count, the page, and marking
-all read (in place with htmx, by post / redirect / get without)."""
+all read (in place with htmx, by post / redirect / get without), and opening one, which marks it
+read."""
 
 import pytest
 from playwright.sync_api import expect
@@ -52,3 +53,17 @@ def test_mark_one_read(page, app, forum, js):
     mark.click()
     expect(page.get_by_role("link", name="Notifications 1 unread")).to_be_visible()
     expect(mark).to_have_count(0)
+
+
+def test_opening_a_notification_marks_it_read(page, app, forum, js):
+    sign_in(page, "ann@example.org")
+    page.goto("/notifications")
+    page.get_by_role("link", name="Bob mentioned you in “Conversation clubs”").click()
+    expect(page.get_by_text("Ask @Ann")).to_be_visible()
+    assert "/notifications" not in page.url
+    expect(page.get_by_role("link", name="Notifications 1 unread")).to_be_visible()
+    page.goto("/notifications")
+    mentioned = "Mark “Bob mentioned you in “Conversation clubs”” as read"
+    replied = "Mark “Bob replied in “Conversation clubs”” as read"
+    expect(page.get_by_role("button", name=mentioned)).to_have_count(0)
+    expect(page.get_by_role("button", name=replied)).to_be_visible()
