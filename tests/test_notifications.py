@@ -541,3 +541,20 @@ def test_opening_never_leaves_the_site(app, people):
     response = client_for(app, "ann@example.org").get(f"/notifications/{made.id}/open")
     assert response.headers["Location"] == "/notifications"
 
+
+# -- my data ---------------------------------------------------------------------------------------
+
+
+def test_my_data_holds_my_notifications_and_choices(app, people, category):
+    first = start(app, people["ann"], category)
+    reply(app, people["bob"], first.thread_id, "Hi")
+    choose(app, people["ann"], reply="weekly")
+    client = client_for(app, "ann@example.org")
+    client.post(f"/notifications/{told(app, people['ann'])[0].id}/read")
+    data = client.get("/my/data.json").get_json()
+    [item] = data["notifications"]
+    assert item["kind"] == "reply" and item["text"] == "Bob replied in “Clubs”"
+    assert item["link"].startswith("/p/") and item["read"] and item["created"]
+    assert data["notification_settings"]["reply"] == "weekly"
+    assert data["notification_settings"]["mention"] == "immediately"  # a default, written out
+    assert "bob@example.org" not in client.get("/my/data.json").get_data(as_text=True)

@@ -10,8 +10,9 @@ from ..db import db
 from ..errors import Conflict, Invalid
 from ..models import Acceptance, Member, Mute, Organisation, Post, Thread, Watch
 from ..models.directory import ContactRequest, Expertise, MemberExpertise
+from ..models.notifications import Notification
 from ..models.reports import Report
-from . import moderating
+from . import moderating, notifying
 
 
 def _when(dt):
@@ -53,6 +54,7 @@ def export(member) -> dict:
     watched = Thread.select(Thread.id, Thread.title).join(Watch, on=(Watch.thread == Thread.id)).where(
         Watch.member == member.id
     )
+    notifications = Notification.select().where(Notification.recipient == member.id).order_by(Notification.id)
     return {
         "profile": {
             "id": member.id,
@@ -121,6 +123,19 @@ def export(member) -> dict:
         ],
         "muted_members": [m.name for m in muted],
         "watched_threads": [t.title for t in watched],
+        # What the member was told (the line names whoever did it, as the page does) and how
+        # they chose to be emailed about each kind, defaults included.
+        "notifications": [
+            {
+                "kind": n.kind,
+                "text": n.text,
+                "link": n.link,
+                "created": _when(n.created_at),
+                "read": _when(n.read_at),
+            }
+            for n in notifications
+        ],
+        "notification_settings": notifying.settings_of(member),
     }
 
 
