@@ -224,3 +224,85 @@ def test_muted_members_posts_are_left_out(app, client, auth, forum):
     assert hits(client, "?q=housing") == [forum["reply"]]
     auth.sign_out()
     assert set(hits(client, "?q=housing")) == {forum["housing"], forum["reply"]}
+
+
+def test_threads_the_member_hid_are_left_out(app, client, auth, forum):
+    from forum.models import Thread
+    from forum.services import self_moderation
+
+    with app.app_context():
+        ben = Member.get_by_id(forum["ben"])
+        self_moderation.hide_thread(ben, Thread.get_by_id(Post.get_by_id(forum["housing"]).thread_id))
+    auth.sign_in("ben@example.org")
+    assert hits(client, "?q=housing") == [forum["secret"]]
+    auth.sign_out()
+    assert set(hits(client, "?q=housing")) == {forum["housing"], forum["reply"]}
+
+
+def test_a_moved_thread_is_found_in_its_new_category(app, client, auth, forum):
+    with app.app_context():
+        staff = Member.get_by_id(forum["staff"])
+        lounge = Category.get(Category.slug == "lounge")
+        moderating.move_thread(staff, Post.with_thread(forum["youth"]).thread, lounge, "other")
+    auth.sign_in("ben@example.org")
+    assert hits(client, "?q=football&category=lounge") == [forum["youth"]]
+    assert hits(client, "?q=football&category=practice") == []
+    assert hits(client, "?category=lounge") == [forum["secret"], forum["youth"]]
+    auth.sign_out()
+    assert hits(client, "?q=football") == []  # now members-only
+
+
+def test_typed_words_never_match_the_index_tags(app, client, forum):
+    with app.app_context():
+        practice = Category.get(Category.slug == "practice")
+    # The index tags posts "c<category>" and "a<author>" (or "#c…" on PostgreSQL).
+    for word in (f"c{practice.id}", f"a{forum['amina']}", f"#c{practice.id}", f"'#a{forum['ben']}'"):
+        assert hits(client, "?" + f"q={word}".replace("#", "%23")) == []
+
+
+def test_an_author_shared_by_many_members_is_filtered_without_tags(app, client, forum, monkeypatch):
+    from forum.models import search as index
+
+    monkeypatch.setattr(index, "MAX_AUTHOR_TAGS", 0)
+    assert hits(client, "?q=housing&author=ben+carter") == [forum["reply"]]
+    assert hits(client, "?author=Amina+Yusuf") == [forum["housing"]]
+
+
+def make_threads(app, forum, titles_and_messages):
+    ids = []
+    with app.app_context():
+        amina = Member.get_by_id(forum["amina"])
+        category = Category.get(Category.slug == "practice")
+        for title, message in titles_and_messages:
+            ids.append(posting.start_thread(amina, category, {"title": title, "message": message}).id)
+    return ids
+
+
+def test_relevance_ranks_only_the_newest_matches(app, client, forum, monkeypatch):
+    """Scoring is bounded: the newest RANKED matches are ranked, older ones are left out."""
+    from forum.models import search as index
+
+    ids = make_threads(app, forum, [(f"Note {i}", f"Orchard note {i}") for i in range(6)])
+    monkeypatch.setattr(index, "RANKED", 4)
+    assert set(hits(client, "?q=orchard")) == set(ids[-4:])
+    assert hits(client, "?q=orchard&order=date") == ids[::-1]  # date order is not bounded
+
+
+def test_words_too_common_to_score_put_title_matches_first(app, client, forum, monkeypatch):
+    """A word in more than COMMON posts is not scored (bm25 would read all its posts): the
+    matches in a thread's title come first, then the newest."""
+    from forum.models import search as index
+
+    ids = make_threads(
+        app,
+        forum,
+        [
+            ("Orchard day", "We planted trees."),
+            ("Apples", "An orchard needs care."),
+            ("Pears", "Our orchard is small."),
+        ],
+    )
+    expected = [ids[0], ids[2], ids[1]]
+    assert hits(client, "?q=orchard") == expected
+    monkeypatch.setattr(index, "COMMON", 0)
+    assert hits(client, "?q=orchard") == expected

@@ -30,6 +30,10 @@ PG_CONFIG = "english"
 # fewer posts than this (nearly every real one) is ranked over all of them; a broad one ranks
 # its most recent matches, which is what a forum's reader is after, in bounded time.
 RANKED = 2000
+# A word in more posts than this is too common to score (see _search_sqlite).
+COMMON = 5000
+# An author filter naming more members than this (a common name) is left to SQL, not tags.
+MAX_AUTHOR_TAGS = 20
 
 
 def is_postgres() -> bool:
@@ -38,8 +42,36 @@ def is_postgres() -> bool:
 
 # -- keeping the index in step -------------------------------------------------------------------
 
-# What is findable, the same rule the migration's backfill uses.
+# What is findable, the same rule the migrations' backfill uses.
 _FINDABLE = "p.status = 'visible' AND t.status <> 'removed'"
+
+
+def _fill(condition: str, params) -> None:
+    """Index the findable posts meeting `condition` (SQL over p, the post, and t, its thread).
+    Each row carries its category and author as tags (migration 018), which searches use to
+    narrow the index before reading any text."""
+    if is_postgres():
+        db.execute_sql(
+            "INSERT INTO post_search (post_id, document) "
+            f"SELECT p.id, setweight(to_tsvector('{PG_CONFIG}', "
+            "CASE WHEN p.number = 1 THEN t.title ELSE '' END), 'A') || "
+            f"setweight(to_tsvector('{PG_CONFIG}', p.body_md), 'B') || "
+            "array_to_tsvector(ARRAY['#c' || t.category_id, '#a' || p.author_id]) "
+            f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND {condition}",
+            params,
+        )
+    else:
+        db.execute_sql(
+            "INSERT INTO post_search (rowid, title, body, tags) "
+            "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md, "
+            "'c' || t.category_id || ' a' || p.author_id "
+            f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND {condition}",
+            params,
+        )
+
+
+def _key() -> str:
+    return "post_id" if is_postgres() else "rowid"
 
 
 def refresh_posts(post_ids) -> None:
@@ -49,44 +81,25 @@ def refresh_posts(post_ids) -> None:
         return
     marks = ", ".join([db.param] * len(ids))
     with db.atomic():
-        if is_postgres():
-            db.execute_sql(f"DELETE FROM post_search WHERE post_id IN ({marks})", ids)
-            db.execute_sql(
-                "INSERT INTO post_search (post_id, document) "
-                f"SELECT p.id, setweight(to_tsvector('{PG_CONFIG}', "
-                "CASE WHEN p.number = 1 THEN t.title ELSE '' END), 'A') || "
-                f"setweight(to_tsvector('{PG_CONFIG}', p.body_md), 'B') "
-                f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND p.id IN ({marks})",
-                ids,
-            )
-        else:
-            db.execute_sql(f"DELETE FROM post_search WHERE rowid IN ({marks})", ids)
-            db.execute_sql(
-                "INSERT INTO post_search (rowid, title, body) "
-                "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md "
-                f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND p.id IN ({marks})",
-                ids,
-            )
+        db.execute_sql(f"DELETE FROM post_search WHERE {_key()} IN ({marks})", ids)
+        _fill(f"p.id IN ({marks})", ids)
+
+
+def refresh_thread(thread_id: int) -> None:
+    """Every post of one thread (it moved to another category, say: its posts' tags change)."""
+    with db.atomic():
+        db.execute_sql(
+            f"DELETE FROM post_search WHERE {_key()} IN (SELECT id FROM post WHERE thread_id = {db.param})",
+            [thread_id],
+        )
+        _fill(f"t.id = {db.param}", [thread_id])
 
 
 def rebuild() -> int:
     """Index every findable post afresh (after a restore from backup, say); returns how many."""
     with db.atomic():
         db.execute_sql("DELETE FROM post_search")
-        if is_postgres():
-            db.execute_sql(
-                "INSERT INTO post_search (post_id, document) "
-                f"SELECT p.id, setweight(to_tsvector('{PG_CONFIG}', "
-                "CASE WHEN p.number = 1 THEN t.title ELSE '' END), 'A') || "
-                f"setweight(to_tsvector('{PG_CONFIG}', p.body_md), 'B') "
-                f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE}"
-            )
-        else:
-            db.execute_sql(
-                "INSERT INTO post_search (rowid, title, body) "
-                "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md "
-                f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE}"
-            )
+        _fill("1 = 1", [])
         return db.execute_sql("SELECT COUNT(*) FROM post_search").fetchone()[0]
 
 
@@ -109,6 +122,8 @@ class Filters:
     since: datetime | None = None
     before: datetime | None = None
     exclude_authors: list[int] | None = None
+    # A member whose hidden threads (self-moderation) are left out.
+    hidden_for: int | None = None
 
 
 @dataclass
@@ -139,6 +154,8 @@ def _where(filters: Filters, params: list) -> str:
         add(f"p.author_id IN ({', '.join('?' * len(filters.author_ids))})", filters.author_ids)
     if filters.exclude_authors:
         add(f"p.author_id NOT IN ({', '.join('?' * len(filters.exclude_authors))})", filters.exclude_authors)
+    if filters.hidden_for is not None:
+        add("t.id NOT IN (SELECT thread_id FROM hidden_thread WHERE member_id = ?)", [filters.hidden_for])
     if filters.since is not None:
         add("p.created_at >= ?", [_stamp(filters.since)])
     if filters.before is not None:
@@ -151,9 +168,7 @@ def _stamp(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S")
 
 
-_COLUMNS = (
-    "p.id, p.number, p.created_at, t.id, t.title, c.slug, c.name, m.id, m.name"
-)
+_COLUMNS = "p.id, p.number, p.created_at, t.id, t.title, c.slug, c.name, m.id, m.name"
 _JOINS = (
     "JOIN thread t ON t.id = p.thread_id JOIN category c ON c.id = t.category_id "
     "JOIN member m ON m.id = p.author_id"
@@ -162,93 +177,168 @@ _JOINS = (
 
 def search(words: list[str], filters: Filters, order: str, limit: int, offset: int) -> list[Hit]:
     """One page of posts matching every word (or, with no words, the newest posts within the
-    filters), in one query. order: "relevance" or "date"."""
-    params: list = []
-    if not words:
-        where = _where(filters, params)
-        sql = (
-            f"SELECT {_COLUMNS}, '' AS excerpt, '' AS title_marked, p.body_md FROM post p {_JOINS} "
-            f"WHERE {where} ORDER BY p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
-        )
-        rows = db.execute_sql(sql, params).fetchall()
-        return [_hit(row, plain_body=row[11]) for row in rows]
+    filters). order: "relevance" or "date"."""
     if is_postgres():
         return _search_postgres(words, filters, order, limit, offset)
     return _search_sqlite(words, filters, order, limit, offset)
 
 
+def _page(limit, offset) -> str:
+    return f"LIMIT {int(limit)} OFFSET {int(offset)}"
+
+
+def _no_words(filters, limit, offset):
+    """The newest posts within the filters, when no index tag narrows them."""
+    params: list = []
+    where = _where(filters, params)
+    sql = (
+        f"SELECT {_COLUMNS}, '' AS excerpt, '' AS title_marked, p.body_md FROM post p {_JOINS} "
+        f"WHERE {where} ORDER BY p.id DESC {_page(limit, offset)}"
+    )
+    return [_hit(row, plain_body=row[11]) for row in db.execute_sql(sql, params).fetchall()]
+
+
+# -- SQLite FTS5 ---------------------------------------------------------------------------------
+
+
+def _sqlite_words(words, columns="title body") -> str:
+    # Each word quoted: FTS5 then reads it as a string to tokenize, never as an operator; and
+    # limited to the text columns, so no typed word can match a tag.
+    return "{" + columns + "} : (" + " ".join('"' + w.replace('"', "") + '"' for w in words) + ")"
+
+
+def _sqlite_tags(filters) -> list[str]:
+    tags = []
+    if len(filters.category_ids) == 1:
+        tags.append(f"tags : c{int(filters.category_ids[0])}")
+    if filters.author_ids and len(filters.author_ids) <= MAX_AUTHOR_TAGS:
+        tags.append("tags : (" + " OR ".join(f"a{int(a)}" for a in filters.author_ids) + ")")
+    return tags
+
+
 def _search_sqlite(words, filters, order, limit, offset):
-    # Each word quoted: FTS5 then reads it as a string to tokenize, never as an operator.
-    match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+    tags = _sqlite_tags(filters)
+    if not words and not tags:
+        return _no_words(filters, limit, offset)
+    match = " AND ".join(([_sqlite_words(words)] if words else []) + tags)
     params: list = [match]
     where = _where(filters, params)
-    columns = (
-        f"{_COLUMNS}, snippet(post_search, 1, char(2), char(3), '…', 24), "
-        "highlight(post_search, 0, char(2), char(3))"
-    )
-    if order != "relevance":
+    if not words or order != "relevance":
         # Newest first goes by id, which rises with time: FTS5 walks its rowids backwards and
         # stops at the page, instead of sorting every match by date.
+        if words:
+            columns = (
+                f"{_COLUMNS}, snippet(post_search, 1, char(2), char(3), '…', 24), "
+                "highlight(post_search, 0, char(2), char(3)), NULL"
+            )
+        else:
+            columns = f"{_COLUMNS}, '', '', p.body_md"
         sql = (
             f"SELECT {columns} FROM post_search JOIN post p ON p.id = post_search.rowid {_JOINS} "
             f"WHERE post_search MATCH ? AND {where} "
-            f"ORDER BY post_search.rowid DESC LIMIT {int(limit)} OFFSET {int(offset)}"
+            f"ORDER BY post_search.rowid DESC {_page(limit, offset)}"
         )
-        return [_hit(row) for row in db.execute_sql(sql, params).fetchall()]
-    # Scores for the newest RANKED matches only (see RANKED); title matches count ten times a
-    # body match, so a thread named for the words comes first. Excerpts for the page alone.
+        return [_hit(row, plain_body=row[11]) for row in db.execute_sql(sql, params).fetchall()]
+    # Relevance: the newest RANKED matches within the filters are the candidates, found with no
+    # scoring at all. bm25() costs a read of every post holding each word it scores (for its
+    # rarity), whatever the LIMIT: so only words in at most COMMON posts are scored (a word in
+    # more says little about relevance anyway), and when every word is that common, a match in
+    # the thread's title comes first, then the newest.
+    counted = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM post_search WHERE post_search MATCH ? LIMIT {COMMON + 1}))"
+        for _ in words
+    )
+    counts = db.execute_sql(f"SELECT {counted}", [_sqlite_words([w]) for w in words]).fetchone()
+    rare = [w for w, n in zip(words, counts, strict=True) if n <= COMMON]
+    if rare:
+        score_match = _sqlite_words(rare)
+        score = "bm25(post_search, 10.0, 1.0, 0.0)"
+    else:
+        score_match = _sqlite_words(words, "title")
+        score = "-1.0"
     sql = (
-        "WITH ranked AS ("
-        "SELECT post_search.rowid AS id, bm25(post_search, 10.0, 1.0) AS score "
-        "FROM post_search JOIN post p ON p.id = post_search.rowid JOIN thread t ON t.id = p.thread_id "
+        "WITH cand AS MATERIALIZED (SELECT post_search.rowid AS id FROM post_search "
+        "JOIN post p ON p.id = post_search.rowid JOIN thread t ON t.id = p.thread_id "
         f"WHERE post_search MATCH ? AND {where} ORDER BY post_search.rowid DESC LIMIT {RANKED}), "
-        "page AS (SELECT id, score FROM ranked ORDER BY score, id DESC "
-        f"LIMIT {int(limit)} OFFSET {int(offset)}) "
-        f"SELECT {columns} FROM page JOIN post_search ON post_search.rowid = page.id "
-        f"JOIN post p ON p.id = page.id {_JOINS} "
+        f"scores AS MATERIALIZED (SELECT rowid AS id, {score} AS score FROM post_search "
+        "WHERE post_search MATCH ? AND rowid >= (SELECT MIN(id) FROM cand)), "
+        "page AS (SELECT cand.id, COALESCE(scores.score, 0.0) AS score FROM cand "
+        f"LEFT JOIN scores ON scores.id = cand.id ORDER BY score, cand.id DESC {_page(limit, offset)}) "
+        f"SELECT {_COLUMNS}, snippet(post_search, 1, char(2), char(3), '…', 24), "
+        "highlight(post_search, 0, char(2), char(3)) "
+        f"FROM page JOIN post_search ON post_search.rowid = page.id JOIN post p ON p.id = page.id {_JOINS} "
         "WHERE post_search MATCH ? ORDER BY page.score, page.id DESC"
     )
-    return [_hit(row) for row in db.execute_sql(sql, [*params, match]).fetchall()]
+    rows = db.execute_sql(sql, [*params, score_match, _sqlite_words(words)]).fetchall()
+    return [_hit(row) for row in rows]
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------------
+
+
+def _postgres_tags(filters) -> str:
+    """The filters as a tsquery over the tag lexemes (ids only: nothing typed reaches it)."""
+    tags = []
+    if len(filters.category_ids) == 1:
+        tags.append(f"'#c{int(filters.category_ids[0])}'")
+    if filters.author_ids and len(filters.author_ids) <= MAX_AUTHOR_TAGS:
+        tags.append("(" + " | ".join(f"'#a{int(a)}'" for a in filters.author_ids) + ")")
+    return " & ".join(tags)
 
 
 def _search_postgres(words, filters, order, limit, offset):
+    tags = _postgres_tags(filters)
+    if not words and not tags:
+        return _no_words(filters, limit, offset)
     # plainto_tsquery never raises on its input, and the words are plain already.
-    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1"
-    params: list = [options, options, " ".join(words)]
+    query = f"plainto_tsquery('{PG_CONFIG}', %s)"
+    text = " ".join(words)
+    conditions, params = [], []
+    if words:
+        conditions.append(f"s.document @@ {query}")
+        params.append(text)
+    if tags:
+        conditions.append("s.document @@ %s::tsquery")
+        params.append(tags)
     where = _where(filters, params)
-    if order == "relevance":
-        # Scores for the newest RANKED matches only (see RANKED).
-        matches = (
-            "SELECT s.post_id, s.document, q.query FROM post_search s "
-            "JOIN post p ON p.id = s.post_id JOIN thread t ON t.id = p.thread_id "
-            f"CROSS JOIN plainto_tsquery('{PG_CONFIG}', %s) AS q(query) "
-            f"WHERE s.document @@ q.query AND {where} ORDER BY s.post_id DESC LIMIT {RANKED}"
-        )
+    matching = (
+        "FROM post_search s JOIN post p ON p.id = s.post_id JOIN thread t ON t.id = p.thread_id "
+        f"WHERE {' AND '.join(conditions)} AND {where}"
+    )
+    if words and order == "relevance":
+        # Scores for the newest RANKED matches only (see RANKED): ts_rank reads each document.
         inner = (
-            "SELECT m.post_id, m.query, ts_rank(m.document, m.query) AS rank "
-            f"FROM ({matches}) AS m ORDER BY rank DESC, m.post_id DESC "
-            f"LIMIT {int(limit)} OFFSET {int(offset)}"
+            f"SELECT m.post_id, ts_rank(r.document, {query}) AS rank "
+            f"FROM (SELECT s.post_id {matching} ORDER BY s.post_id DESC LIMIT {RANKED}) AS m "
+            "JOIN post_search r ON r.post_id = m.post_id "
+            f"ORDER BY rank DESC, m.post_id DESC {_page(limit, offset)}"
         )
+        params = [text, *params]
         outer_order = "hit.rank DESC, p.id DESC"
     else:
-        inner = (
-            "SELECT p.id AS post_id, q.query, 0 AS rank "
-            "FROM post_search s JOIN post p ON p.id = s.post_id JOIN thread t ON t.id = p.thread_id "
-            f"CROSS JOIN plainto_tsquery('{PG_CONFIG}', %s) AS q(query) "
-            f"WHERE s.document @@ q.query AND {where} "
-            f"ORDER BY p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}"
-        )
+        inner = f"SELECT s.post_id, 0 AS rank {matching} ORDER BY s.post_id DESC {_page(limit, offset)}"
         outer_order = "p.id DESC"
-    # Only the page's posts are read in full, and only they get excerpts (ts_headline reads
-    # the text).
+    if words:
+        # Only the page's posts are read in full, and only they get excerpts (ts_headline reads
+        # the text).
+        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1"
+        columns = (
+            f"ts_headline('{PG_CONFIG}', p.body_md, {query}, %s), "
+            f"CASE WHEN p.number = 1 THEN ts_headline('{PG_CONFIG}', t.title, {query}, %s) "
+            "ELSE t.title END, NULL"
+        )
+        params = [text, options, text, options, *params]
+    else:
+        columns = "'', '', p.body_md"
     sql = (
-        f"SELECT {_COLUMNS}, ts_headline('{PG_CONFIG}', p.body_md, hit.query, %s), "
-        f"CASE WHEN p.number = 1 THEN ts_headline('{PG_CONFIG}', t.title, hit.query, %s) "
-        "ELSE t.title END "
-        f"FROM ({inner}) AS hit JOIN post p ON p.id = hit.post_id {_JOINS} "
+        f"SELECT {_COLUMNS}, {columns} FROM ({inner}) AS hit JOIN post p ON p.id = hit.post_id {_JOINS} "
         f"ORDER BY {outer_order}"
     )
-    return [_hit(row) for row in db.execute_sql(sql, params).fetchall()]
+    with db.atomic():
+        # Starting parallel workers costs more than these bounded queries take (10-20 ms seen).
+        db.execute_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+        rows = db.execute_sql(sql, params).fetchall()
+    return [_hit(row, plain_body=row[11]) for row in rows]
 
 
 def _hit(row, plain_body=None) -> Hit:

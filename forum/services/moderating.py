@@ -23,7 +23,7 @@ from ..models import (
     Thread,
     utcnow,
 )
-from ..models.search import refresh_posts, refresh_posts_by
+from ..models.search import refresh_posts, refresh_posts_by, refresh_thread
 from ..web import row_id
 from . import notifying, reporting
 
@@ -175,6 +175,8 @@ def move_thread(staff, thread, category, reason: str = "", note: str = "") -> No
                 thread_count=Category.thread_count + sign,
                 post_count=Category.post_count + sign * thread.post_count,
             ).where(Category.id == target).execute()
+        # The search index tags each post with its category.
+        refresh_thread(thread.id)
         log(
             staff,
             "move_thread",

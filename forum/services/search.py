@@ -192,6 +192,8 @@ def search(viewer, query: Query) -> Results:
         since=query.since_at,
         before=query.before_at,
         exclude_authors=excluded_authors(viewer),
+        # Threads the viewer hid are left out of search as of every other list of threads.
+        hidden_for=viewer.id if getattr(viewer, "is_authenticated", False) else None,
     )
     order = query.order if query.words else "date"
     hits = index.search(query.words, filters, order, PER_PAGE + 1, (query.page - 1) * PER_PAGE)
