@@ -12,11 +12,12 @@ and digits, never query syntax, so neither engine's parser sees anything a perso
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from peewee import PostgresqlDatabase
 
 from ..db import db
+from .base import utcnow
 from .threads import Post
 
 # Marks around matched words in excerpts: control characters that never survive into a post's
@@ -28,12 +29,15 @@ PG_CONFIG = "english"
 # Ordering by relevance scores the newest RANKED matching posts and no more: scoring costs a read
 # of every match, which for a common word is most of the table. A search whose words are in
 # fewer posts than this (nearly every real one) is ranked over all of them; a broad one ranks
-# its most recent matches, which is what a forum's reader is after, in bounded time.
-RANKED = 2000
+# its most recent matches, which is what a forum's reader is after, in bounded time. As many
+# as the result pages show (services.search: 50 pages of 20).
+RANKED = 1000
 # A word in more posts than this is too common to score (see _search_sqlite).
 COMMON = 5000
 # An author filter naming more members than this (a common name) is left to SQL, not tags.
 MAX_AUTHOR_TAGS = 20
+# A date range over more months than this is checked on the posts alone, not narrowed by tags.
+MAX_MONTH_TAGS = 24
 
 
 def is_postgres() -> bool:
@@ -48,7 +52,7 @@ _FINDABLE = "p.status = 'visible' AND t.status <> 'removed'"
 
 def _fill(condition: str, params) -> None:
     """Index the findable posts meeting `condition` (SQL over p, the post, and t, its thread).
-    Each row carries its category and author as tags (migration 018), which searches use to
+    Each row carries its category, author and month as tags (migration 018), which searches use to
     narrow the index before reading any text."""
     if is_postgres():
         db.execute_sql(
@@ -56,7 +60,8 @@ def _fill(condition: str, params) -> None:
             f"SELECT p.id, setweight(to_tsvector('{PG_CONFIG}', "
             "CASE WHEN p.number = 1 THEN t.title ELSE '' END), 'A') || "
             f"setweight(to_tsvector('{PG_CONFIG}', p.body_md), 'B') || "
-            "array_to_tsvector(ARRAY['#c' || t.category_id, '#a' || p.author_id]) "
+            "array_to_tsvector(ARRAY['#c' || t.category_id, '#a' || p.author_id, "
+            "'#m' || to_char(p.created_at, 'YYYYMM')]) "
             f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND {condition}",
             params,
         )
@@ -64,7 +69,7 @@ def _fill(condition: str, params) -> None:
         db.execute_sql(
             "INSERT INTO post_search (rowid, title, body, tags) "
             "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md, "
-            "'c' || t.category_id || ' a' || p.author_id "
+            "'c' || t.category_id || ' a' || p.author_id || ' m' || strftime('%Y%m', p.created_at) "
             f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND {condition}",
             params,
         )
@@ -100,6 +105,10 @@ def rebuild() -> int:
     with db.atomic():
         db.execute_sql("DELETE FROM post_search")
         _fill("1 = 1", [])
+        if not is_postgres():
+            # Merge FTS5's segments into one: a table filled (or emptied) in bulk is otherwise
+            # left in many, and every search reads them all (ten times slower, measured).
+            db.execute_sql("INSERT INTO post_search (post_search) VALUES ('optimize')")
         return db.execute_sql("SELECT COUNT(*) FROM post_search").fetchone()[0]
 
 
@@ -207,12 +216,27 @@ def _sqlite_words(words, columns="title body") -> str:
     return "{" + columns + "} : (" + " ".join('"' + w.replace('"', "") + '"' for w in words) + ")"
 
 
+def _months(filters) -> list[str]:
+    """The months (YYYYMM) a date range covers, when it has a start and covers few enough to be
+    worth narrowing by (else none: the range is then checked on the posts alone)."""
+    if filters.since is None:
+        return []
+    end = filters.before or (utcnow() + timedelta(days=1))
+    months, year, month = [], filters.since.year, filters.since.month
+    while (year, month) <= (end.year, end.month) and len(months) <= MAX_MONTH_TAGS:
+        months.append(f"{year}{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months if len(months) <= MAX_MONTH_TAGS else []
+
+
 def _sqlite_tags(filters) -> list[str]:
     tags = []
     if len(filters.category_ids) == 1:
         tags.append(f"tags : c{int(filters.category_ids[0])}")
     if filters.author_ids and len(filters.author_ids) <= MAX_AUTHOR_TAGS:
         tags.append("tags : (" + " OR ".join(f"a{int(a)}" for a in filters.author_ids) + ")")
+    if months := _months(filters):
+        tags.append("tags : (" + " OR ".join(f"m{m}" for m in months) + ")")
     return tags
 
 
@@ -251,25 +275,31 @@ def _search_sqlite(words, filters, order, limit, offset):
     counts = db.execute_sql(f"SELECT {counted}", [_sqlite_words([w]) for w in words]).fetchone()
     rare = [w for w, n in zip(words, counts, strict=True) if n <= COMMON]
     if rare:
-        score_match = _sqlite_words(rare)
-        score = "bm25(post_search, 10.0, 1.0, 0.0)"
+        # bm25 of the rare words alone, for the posts holding them (at most COMMON each).
+        cand_score = "0.0"
+        scores = (
+            "SELECT rowid AS id, bm25(post_search, 10.0, 1.0, 0.0) AS score FROM post_search "
+            "WHERE post_search MATCH ? AND rowid >= (SELECT MIN(id) FROM cand)"
+        )
+        score_params = [_sqlite_words(rare)]
     else:
-        score_match = _sqlite_words(words, "title")
-        score = "-1.0"
+        # Whether the words are in the title, read from the candidate's own row.
+        cand_score = "-(instr(highlight(post_search, 0, char(2), char(3)), char(2)) > 0)"
+        scores = "SELECT NULL AS id, NULL AS score WHERE 0"
+        score_params = []
     sql = (
-        "WITH cand AS MATERIALIZED (SELECT post_search.rowid AS id FROM post_search "
-        "JOIN post p ON p.id = post_search.rowid JOIN thread t ON t.id = p.thread_id "
+        f"WITH cand AS MATERIALIZED (SELECT post_search.rowid AS id, {cand_score} AS score "
+        "FROM post_search JOIN post p ON p.id = post_search.rowid JOIN thread t ON t.id = p.thread_id "
         f"WHERE post_search MATCH ? AND {where} ORDER BY post_search.rowid DESC LIMIT {RANKED}), "
-        f"scores AS MATERIALIZED (SELECT rowid AS id, {score} AS score FROM post_search "
-        "WHERE post_search MATCH ? AND rowid >= (SELECT MIN(id) FROM cand)), "
-        "page AS (SELECT cand.id, COALESCE(scores.score, 0.0) AS score FROM cand "
+        f"scores AS MATERIALIZED ({scores}), "
+        "page AS (SELECT cand.id, COALESCE(scores.score, cand.score) AS score FROM cand "
         f"LEFT JOIN scores ON scores.id = cand.id ORDER BY score, cand.id DESC {_page(limit, offset)}) "
         f"SELECT {_COLUMNS}, snippet(post_search, 1, char(2), char(3), '…', 24), "
         "highlight(post_search, 0, char(2), char(3)) "
         f"FROM page JOIN post_search ON post_search.rowid = page.id JOIN post p ON p.id = page.id {_JOINS} "
         "WHERE post_search MATCH ? ORDER BY page.score, page.id DESC"
     )
-    rows = db.execute_sql(sql, [*params, score_match, _sqlite_words(words)]).fetchall()
+    rows = db.execute_sql(sql, [*params, *score_params, _sqlite_words(words)]).fetchall()
     return [_hit(row) for row in rows]
 
 
@@ -283,6 +313,8 @@ def _postgres_tags(filters) -> str:
         tags.append(f"'#c{int(filters.category_ids[0])}'")
     if filters.author_ids and len(filters.author_ids) <= MAX_AUTHOR_TAGS:
         tags.append("(" + " | ".join(f"'#a{int(a)}'" for a in filters.author_ids) + ")")
+    if months := _months(filters):
+        tags.append("(" + " | ".join(f"'#m{m}'" for m in months) + ")")
     return " & ".join(tags)
 
 
