@@ -41,7 +41,7 @@ def searches(app) -> list[tuple[str, dict]]:
     return [
         ("common word (in 3 posts of 4)", {"q": "volunteers"}),
         ("two common words", {"q": "volunteers training"}),
-        ("rare word", {"q": "xlsx"}),
+        ("rarer word (in 1 post of 10)", {"q": "induction"}),
         ("no match", {"q": "zanzibar"}),
         ('"phrase" (read as words)', {"q": '"shared meals"'}),
         ("common word, by date", {"q": "volunteers", "order": "date"}),

@@ -313,3 +313,21 @@ def test_words_too_common_to_score_put_title_matches_first(app, client, forum, m
     assert hits(client, "?q=orchard") == expected
     monkeypatch.setattr(index, "COMMON", 0)
     assert hits(client, "?q=orchard") == expected
+
+
+def test_matches_the_filters_leave_out_do_not_shorten_the_page(app, client, auth, forum, monkeypatch):
+    """PostgreSQL reads a batch of the newest matches from the index before the filters: when
+    they leave too few (here, every post of the batch is by a muted member), it asks again."""
+    from forum.services import search, self_moderation
+
+    monkeypatch.setattr(search, "PER_PAGE", 1)
+    with app.app_context():
+        ben = Member.get_by_id(forum["ben"])
+        practice = Category.get(Category.slug == "practice")
+        older = posting.start_thread(ben, practice, {"title": "Orchard", "message": "An old orchard."}).id
+    make_threads(app, forum, [(f"Orchard {i}", "Orchard news") for i in range(6)])
+    with app.app_context():
+        self_moderation.mute(Member.get_by_id(forum["staff"]), forum["amina"])
+    auth.sign_in("staff@example.org")
+    for order in ("date", "relevance"):
+        assert hits(client, f"?q=orchard&order={order}") == [older]

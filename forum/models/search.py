@@ -325,52 +325,80 @@ def _search_postgres(words, filters, order, limit, offset):
     # plainto_tsquery never raises on its input, and the words are plain already.
     query = f"plainto_tsquery('{PG_CONFIG}', %s)"
     text = " ".join(words)
+    ranked = bool(words) and order == "relevance"
+    with db.atomic():
+        # Starting parallel workers costs more than these bounded queries take (10-20 ms seen).
+        db.execute_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+        ids = _postgres_matches(query, text, tags, filters, RANKED if ranked else offset + limit)
+        if not ids:
+            return []
+        if ranked:
+            inner = (
+                f"SELECT r.post_id, ts_rank(r.document, {query}) AS rank FROM post_search r "
+                f"WHERE r.post_id = ANY(%s) ORDER BY rank DESC, r.post_id DESC {_page(limit, offset)}"
+            )
+            inner_params = [text, ids]
+            outer_order = "hit.rank DESC, p.id DESC"
+        else:
+            inner = "SELECT post_id, 0 AS rank FROM unnest(%s) AS u(post_id)"
+            inner_params = [ids[offset : offset + limit]]
+            outer_order = "p.id DESC"
+        if words:
+            # Only the page's posts are read in full, and only they get excerpts (ts_headline
+            # reads the text).
+            options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1"
+            columns = (
+                f"ts_headline('{PG_CONFIG}', p.body_md, {query}, %s), "
+                f"CASE WHEN p.number = 1 THEN ts_headline('{PG_CONFIG}', t.title, {query}, %s) "
+                "ELSE t.title END, NULL"
+            )
+            params = [text, options, text, options, *inner_params]
+        else:
+            columns = "'', '', p.body_md"
+            params = inner_params
+        sql = (
+            f"SELECT {_COLUMNS}, {columns} FROM ({inner}) AS hit JOIN post p ON p.id = hit.post_id {_JOINS} "
+            f"ORDER BY {outer_order}"
+        )
+        rows = db.execute_sql(sql, params).fetchall()
+    return [_hit(row, plain_body=row[11]) for row in rows]
+
+
+def _postgres_matches(query, text, tags, filters, wanted) -> list[int]:
+    """Ids of the newest `wanted` posts matching the words and tags and passing every filter.
+
+    The index is read alone first (its GIN index, or its primary key backwards when matches are
+    dense), for twice as many as wanted, and only those rows are checked against the posts and
+    threads: joined from the start, PostgreSQL's planner tends to walk the posts of a category
+    or a date range and test each one's document, which is slower by tens of times. If the
+    filters leave too few of a full batch, the joined query answers instead: exact, if slower."""
     conditions, params = [], []
-    if words:
+    if text:
         conditions.append(f"s.document @@ {query}")
         params.append(text)
     if tags:
         conditions.append("s.document @@ %s::tsquery")
         params.append(tags)
-    where = _where(filters, params)
-    matching = (
-        "FROM post_search s JOIN post p ON p.id = s.post_id JOIN thread t ON t.id = p.thread_id "
-        f"WHERE {' AND '.join(conditions)} AND {where}"
-    )
-    if words and order == "relevance":
-        # Scores for the newest RANKED matches only (see RANKED): ts_rank reads each document.
-        inner = (
-            f"SELECT m.post_id, ts_rank(r.document, {query}) AS rank "
-            f"FROM (SELECT s.post_id {matching} ORDER BY s.post_id DESC LIMIT {RANKED}) AS m "
-            "JOIN post_search r ON r.post_id = m.post_id "
-            f"ORDER BY rank DESC, m.post_id DESC {_page(limit, offset)}"
-        )
-        params = [text, *params]
-        outer_order = "hit.rank DESC, p.id DESC"
-    else:
-        inner = f"SELECT s.post_id, 0 AS rank {matching} ORDER BY s.post_id DESC {_page(limit, offset)}"
-        outer_order = "p.id DESC"
-    if words:
-        # Only the page's posts are read in full, and only they get excerpts (ts_headline reads
-        # the text).
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1"
-        columns = (
-            f"ts_headline('{PG_CONFIG}', p.body_md, {query}, %s), "
-            f"CASE WHEN p.number = 1 THEN ts_headline('{PG_CONFIG}', t.title, {query}, %s) "
-            "ELSE t.title END, NULL"
-        )
-        params = [text, options, text, options, *params]
-    else:
-        columns = "'', '', p.body_md"
+    matching = " AND ".join(conditions)
+    fetch = wanted * 2
+    params_where: list = []
+    where = _where(filters, params_where)
     sql = (
-        f"SELECT {_COLUMNS}, {columns} FROM ({inner}) AS hit JOIN post p ON p.id = hit.post_id {_JOINS} "
-        f"ORDER BY {outer_order}"
+        f"WITH cand AS MATERIALIZED (SELECT s.post_id FROM post_search s WHERE {matching} "
+        f"ORDER BY s.post_id DESC LIMIT {fetch}) "
+        "SELECT ARRAY(SELECT cand.post_id FROM cand "
+        "JOIN post p ON p.id = cand.post_id JOIN thread t ON t.id = p.thread_id "
+        f"WHERE {where} ORDER BY cand.post_id DESC LIMIT {wanted}), (SELECT COUNT(*) FROM cand)"
     )
-    with db.atomic():
-        # Starting parallel workers costs more than these bounded queries take (10-20 ms seen).
-        db.execute_sql("SET LOCAL max_parallel_workers_per_gather = 0")
-        rows = db.execute_sql(sql, params).fetchall()
-    return [_hit(row, plain_body=row[11]) for row in rows]
+    ids, fetched = db.execute_sql(sql, [*params, *params_where]).fetchone()
+    if len(ids) == wanted or fetched < fetch:
+        return ids
+    sql = (
+        "SELECT s.post_id FROM post_search s JOIN post p ON p.id = s.post_id "
+        f"JOIN thread t ON t.id = p.thread_id WHERE {matching} AND {where} "
+        f"ORDER BY s.post_id DESC LIMIT {wanted}"
+    )
+    return [row[0] for row in db.execute_sql(sql, [*params, *params_where]).fetchall()]
 
 
 def _hit(row, plain_body=None) -> Hit:
