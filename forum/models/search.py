@@ -329,7 +329,9 @@ def _search_postgres(words, filters, order, limit, offset):
     with db.atomic():
         # Starting parallel workers costs more than these bounded queries take (10-20 ms seen).
         db.execute_sql("SET LOCAL max_parallel_workers_per_gather = 0")
-        ids = _postgres_matches(query, text, tags, filters, RANKED if ranked else offset + limit)
+        ids = _postgres_matches(
+            query, text, tags, filters, RANKED if ranked else offset + limit, offset + limit
+        )
         if not ids:
             return []
         if ranked:
@@ -364,14 +366,15 @@ def _search_postgres(words, filters, order, limit, offset):
     return [_hit(row, plain_body=row[11]) for row in rows]
 
 
-def _postgres_matches(query, text, tags, filters, wanted) -> list[int]:
-    """Ids of the newest `wanted` posts matching the words and tags and passing every filter.
+def _postgres_matches(query, text, tags, filters, wanted, enough) -> list[int]:
+    """Ids of the newest `wanted` posts matching the words and tags and passing every filter
+    (or, for ranking, at least `enough` of them: the page must be full).
 
     The index is read alone first (its GIN index, or its primary key backwards when matches are
     dense), for twice as many as wanted, and only those rows are checked against the posts and
     threads: joined from the start, PostgreSQL's planner tends to walk the posts of a category
     or a date range and test each one's document, which is slower by tens of times. If the
-    filters leave too few of a full batch, the joined query answers instead: exact, if slower."""
+    filters leave fewer than `enough` of a full batch, the joined query answers instead."""
     conditions, params = [], []
     if text:
         conditions.append(f"s.document @@ {query}")
@@ -391,7 +394,7 @@ def _postgres_matches(query, text, tags, filters, wanted) -> list[int]:
         f"WHERE {where} ORDER BY cand.post_id DESC LIMIT {wanted}), (SELECT COUNT(*) FROM cand)"
     )
     ids, fetched = db.execute_sql(sql, [*params, *params_where]).fetchone()
-    if len(ids) == wanted or fetched < fetch:
+    if len(ids) >= enough or fetched < fetch:
         return ids
     sql = (
         "SELECT s.post_id FROM post_search s JOIN post p ON p.id = s.post_id "
