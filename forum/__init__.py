@@ -58,7 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(search.bp)
     app.register_blueprint(feeds.bp)
-    from .blueprints import notifications
+    from .blueprints import email_replies, notifications
 
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(email_replies.bp)
     return app

@@ -69,6 +69,77 @@ def send_mail(watch, interval):
         pass
 
 
+@mail_cli.command("receive")
+@click.option("--host", default=None, help="Address to listen on (default FORUM_INBOUND_HOST).")
+@click.option("--port", default=None, type=int, help="Port to listen on (default FORUM_INBOUND_PORT).")
+def receive_mail(host, port):
+    """Listen for replies by email over SMTP, until interrupted (behind the network's mail server)."""
+    from .inbound import smtp_controller
+
+    app = current_app._get_current_object()
+    if not app.config.get("REPLY_DOMAIN"):
+        raise click.ClickException("Set FORUM_REPLY_DOMAIN first: replies go to reply+TOKEN@that domain.")
+    host = host or app.config["INBOUND_HOST"]
+    port = port or app.config["INBOUND_PORT"]
+    controller = smtp_controller(app, host, port)
+    controller.start()
+    click.echo(f"Receiving replies for @{app.config['REPLY_DOMAIN']} on {host}:{port}; Ctrl-C stops.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
+@mail_cli.command("poll")
+@click.option("--watch", is_flag=True, help="Keep polling until interrupted, instead of once.")
+@click.option(
+    "--interval",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds between rounds with --watch.",
+)
+def poll_mail(watch, interval):
+    """Read replies by email from the mailbox at FORUM_INBOUND_IMAP_URL."""
+    from .inbound import poll_imap
+
+    app = current_app._get_current_object()
+    url = app.config.get("INBOUND_IMAP_URL")
+    if not url or not app.config.get("REPLY_DOMAIN"):
+        raise click.ClickException("Set FORUM_INBOUND_IMAP_URL and FORUM_REPLY_DOMAIN first.")
+    try:
+        while True:
+            try:
+                handled = poll_imap(app, url)
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+            except (OSError, database.UNAVAILABLE) as exc:
+                if not watch:
+                    raise click.ClickException(
+                        f"Could not read the mailbox: {type(exc).__name__}: {exc}"
+                    ) from None
+                click.echo(f"Mailbox or database unavailable, trying again: {type(exc).__name__}", err=True)
+                handled = 0
+            if not watch or handled:
+                click.echo(f"Handled {handled} message(s).")
+            if not watch:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+
+
+@mail_cli.command("purge-inbound")
+def purge_inbound():
+    """Delete the raw text of received replies older than FORUM_INBOUND_RETENTION_DAYS (run daily)."""
+    from .services import email_replies
+
+    click.echo(f"Purged {email_replies.purge_raw()} received message(s).")
+
+
 users_cli = AppGroup("users", help="Accounts: create them, list them, change roles.")
 
 

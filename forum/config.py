@@ -76,6 +76,18 @@ def load(app, overrides=None):
         UPLOAD_MAX_BYTES=_int_env("FORUM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
         UPLOAD_QUOTA_BYTES=_int_env("FORUM_UPLOAD_QUOTA_BYTES", 100 * 1024 * 1024),
         UPLOAD_MAX_PIXELS=_int_env("FORUM_UPLOAD_MAX_PIXELS", 40_000_000),
+        # Reply by email (#16). Notifications about a post carry a reply address
+        # reply+TOKEN@REPLY_DOMAIN only when a domain is set (the network's mail server relays it to
+        # `flask mail receive`, or it lands in the mailbox that `flask mail poll` reads). Tokens
+        # expire after REPLY_TOKEN_DAYS; one address takes REPLY_EMAILS_PER_HOUR messages an hour;
+        # the raw messages are kept INBOUND_RETENTION_DAYS for staff, then purged.
+        REPLY_DOMAIN=(env.get("FORUM_REPLY_DOMAIN") or "").strip().lower() or None,
+        REPLY_TOKEN_DAYS=_int_env("FORUM_REPLY_TOKEN_DAYS", 60),
+        REPLY_EMAILS_PER_HOUR=_int_env("FORUM_REPLY_EMAILS_PER_HOUR", 10),
+        INBOUND_HOST=env.get("FORUM_INBOUND_HOST") or "127.0.0.1",
+        INBOUND_PORT=_int_env("FORUM_INBOUND_PORT", 2525),
+        INBOUND_IMAP_URL=env.get("FORUM_INBOUND_IMAP_URL") or None,
+        INBOUND_RETENTION_DAYS=_int_env("FORUM_INBOUND_RETENTION_DAYS", 30),
         # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
         TRUSTED_PROXIES=_int_env("FORUM_TRUSTED_PROXIES", 0),
     )

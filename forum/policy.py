@@ -187,6 +187,7 @@ RULES = {
     # staff cannot be muted, so nobody mutes themselves out of moderation notices.
     "self_moderate": lambda m, t: may_self_moderate(m),
     "read_notifications": lambda m, t: may_self_moderate(m),
+    "reply_by_email": lambda m, t: may_self_moderate(m),
     "mute_member": lambda m, t: (
         may_self_moderate(m) and t is not None and t.id != m.id and t.role == "member"
     ),

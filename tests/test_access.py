@@ -388,6 +388,25 @@ ACCESS = {
     "/notifications/settings": (
         "GET", "/notifications/settings", {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200}
     ),
+    # Reply by email (#16): the switch and revoking, on the email settings page.
+    "/notifications/reply-by-email": (
+        "POST",
+        "/notifications/reply-by-email",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            **dict.fromkeys(VIEWERS[2:], "/notifications/settings#reply-by-email"),
+        },
+    ),
+    "/notifications/reply-by-email/revoke": (
+        "POST",
+        "/notifications/reply-by-email/revoke",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            **dict.fromkeys(VIEWERS[2:], "/notifications/settings#reply-by-email"),
+        },
+    ),
     # A forged token is "no such link" for everyone; a real one works signed in or not.
     "/notifications/unsubscribe/<token>": (
         "GET", "/notifications/unsubscribe/forged", dict.fromkeys(VIEWERS, 404)

@@ -105,6 +105,10 @@ class Member(UserMixin, BaseModel):
     # Unread notifications (migration 015), kept by services/notifying.py: the header's bell
     # reads it from the member already loaded, with no query of its own.
     unread_notifications = IntegerField(default=0)
+    # Reply by email (migration 016): whether notifications carry a reply address, and the
+    # generation of those addresses; revoking them all moves it on (services/email_replies.py).
+    reply_by_email = BooleanField(default=True)
+    reply_generation = IntegerField(default=0)
 
     @property
     def is_suspended(self) -> bool:

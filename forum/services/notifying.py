@@ -27,6 +27,7 @@ from ..models.notifications import (
     NotificationSetting,
 )
 from ..web import absolute_link, absolute_url, path_for
+from . import email_replies
 
 TELLABLE = ("active", "suspended")
 # Rows per INSERT: well under SQLite's limit on bound parameters, even for a Charter update.
@@ -50,12 +51,15 @@ class Email:
     context: dict = field(default_factory=dict)
 
 
-def notify(kind: str, recipients, *, text: str, link: str, actor=None, email: Email | None = None) -> int:
+def notify(
+    kind: str, recipients, *, text: str, link: str, actor=None, email: Email | None = None, thread=None
+) -> int:
     """Tell `recipients` (member ids, or a query selecting them); returns how many were told.
-    A fixed number of queries, however many recipients: no query per member."""
-    query = Member.select(Member.id, Member.name, Member.email).where(
-        Member.id.in_(recipients) & Member.status.in_(TELLABLE)
-    )
+    A fixed number of queries, however many recipients: no query per member. An email about a
+    post in `thread` carries the member's reply address for it (reply by email, #16)."""
+    query = Member.select(
+        Member.id, Member.name, Member.email, Member.reply_by_email, Member.reply_generation
+    ).where(Member.id.in_(recipients) & Member.status.in_(TELLABLE))
     if actor is not None:
         muted_actor = Mute.select(Mute.member).where(Mute.muted == actor.id)
         query = query.where((Member.id != actor.id) & Member.id.not_in(muted_actor))
@@ -84,7 +88,7 @@ def notify(kind: str, recipients, *, text: str, link: str, actor=None, email: Em
         ).execute()
     for m in members:
         if chosen[m.id] == "immediately":
-            _email_now(m, kind, text, link, email)
+            _email_now(m, kind, text, link, email, thread)
     return len(members)
 
 
@@ -118,13 +122,16 @@ def after_post(member, thread, post) -> None:
     where = f"“{thread.title}”"
     link = path_for("threads.post", post_id=post.id)
     if mentioned:
-        notify("mention", mentioned, actor=member, text=f"{member.name} mentioned you in {where}", link=link)
+        text = f"{member.name} mentioned you in {where}"
+        notify("mention", mentioned, actor=member, text=text, link=link, thread=thread)
     if quoted:
-        notify("quote", quoted, actor=member, text=f"{member.name} quoted your post in {where}", link=link)
+        text = f"{member.name} quoted your post in {where}"
+        notify("quote", quoted, actor=member, text=text, link=link, thread=thread)
     if post.number > 1:
         watchers = {w.id for w in watching.watchers_of(thread, exclude=member)} - mentioned - quoted
         if watchers:
-            notify("reply", watchers, actor=member, text=f"{member.name} replied in {where}", link=link)
+            text = f"{member.name} replied in {where}"
+            notify("reply", watchers, actor=member, text=text, link=link, thread=thread)
 
 
 def after_edit(member, post) -> None:
@@ -149,10 +156,10 @@ def after_edit(member, post) -> None:
     where = f"“{post.thread.title}”"
     if mentioned - told:
         text = f"{member.name} mentioned you in {where}"
-        notify("mention", mentioned - told, actor=member, text=text, link=link)
+        notify("mention", mentioned - told, actor=member, text=text, link=link, thread=post.thread)
     if quoted - told:
         text = f"{member.name} quoted your post in {where}"
-        notify("quote", quoted - told, actor=member, text=text, link=link)
+        notify("quote", quoted - told, actor=member, text=text, link=link, thread=post.thread)
 
 
 def _mentioned_ids(message: str) -> set[int]:
@@ -305,9 +312,13 @@ def _unsubscribe_headers(url: str) -> dict[str, str]:
 # -- email -----------------------------------------------------------------------------------------
 
 
-def _email_now(member, kind: str, text: str, link: str, email: Email | None = None) -> None:
+def _email_now(member, kind: str, text: str, link: str, email: Email | None = None, thread=None) -> None:
     site = current_app.config["SITE_NAME"]
     url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member.id, [kind]))
+    headers = _unsubscribe_headers(url)
+    reply_to = email_replies.reply_address(member, thread.id) if thread and not thread.locked else None
+    if reply_to:
+        headers["Reply-To"] = reply_to
     body = render_template(
         f"email/{email.name if email else 'notification'}.txt",
         **(email.context if email else {}),
@@ -318,10 +329,11 @@ def _email_now(member, kind: str, text: str, link: str, email: Email | None = No
         unsubscribe=url,
         settings=absolute_url("notifications.settings"),
         site_name=site,
+        reply_by_email=bool(reply_to),
     )
     subject = email.subject if email else text
     outbox_kind = email.name if email else f"notify-{kind}"
-    mail.queue(member.email, f"{subject} · {site}", body, outbox_kind, _unsubscribe_headers(url))
+    mail.queue(member.email, f"{subject} · {site}", body, outbox_kind, headers)
 
 
 def send_digests(period: str, now=None) -> int:
@@ -333,7 +345,15 @@ def send_digests(period: str, now=None) -> int:
     now = now or utcnow()
     waiting = (Notification.digest == period) & (Notification.created_at <= now)
     rows = (
-        Notification.select(Notification, Member.id, Member.name, Member.email, Member.status)
+        Notification.select(
+            Notification,
+            Member.id,
+            Member.name,
+            Member.email,
+            Member.status,
+            Member.reply_by_email,
+            Member.reply_generation,
+        )
         .join(Member, on=(Notification.recipient == Member.id))
         .where(waiting)
         .order_by(Notification.recipient, Notification.created_at, Notification.id)
@@ -345,15 +365,22 @@ def send_digests(period: str, now=None) -> int:
             by_member[row.recipient_id].append(row)
             people[row.recipient_id] = row.recipient
     site = current_app.config["SITE_NAME"]
+    threads = email_replies.threads_of([n for items in by_member.values() for n in items[:DIGEST_LINES]])
     for member_id, items in by_member.items():
         member = people[member_id]
+        replies = {
+            n.id: email_replies.reply_address(member, threads[n.id].id)
+            for n in items[:DIGEST_LINES]
+            if n.id in threads
+        }
         kinds = sorted({n.kind for n in items})
         url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member_id, kinds))
         body = render_template(
             "email/notification-digest.txt",
             member=member,
             period=period,
-            items=[(n, absolute_link(n.link)) for n in items[:DIGEST_LINES]],
+            items=[(n, absolute_link(n.link), replies.get(n.id)) for n in items[:DIGEST_LINES]],
+            replies_accepted=any(replies.values()),
             more=max(len(items) - DIGEST_LINES, 0),
             kinds=[(KINDS[k], absolute_url(
                 "notifications.unsubscribe", token=unsubscribe_token(member_id, [k])
