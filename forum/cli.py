@@ -132,6 +132,21 @@ def poll_mail(watch, interval):
         pass
 
 
+@mail_cli.command("show-inbound")
+@click.argument("post_id", type=int)
+def show_inbound(post_id):
+    """Print the email a post was made from, as it arrived (for staff looking into a report)."""
+    from .models.inbound import InboundMessage
+
+    row = InboundMessage.get_or_none(InboundMessage.post == post_id)
+    if row is None:
+        raise click.ClickException(f"Post {post_id} was not made by email.")
+    click.echo(f"Received {row.received_at:%Y-%m-%d %H:%M} UTC via {row.via} from {row.sender}.")
+    if row.raw is None:
+        raise click.ClickException("Its raw text was purged after FORUM_INBOUND_RETENTION_DAYS.")
+    click.echo(bytes(row.raw).decode("utf-8", "replace"))
+
+
 @mail_cli.command("purge-inbound")
 def purge_inbound():
     """Delete the raw text of received replies older than FORUM_INBOUND_RETENTION_DAYS (run daily)."""

@@ -2,11 +2,17 @@
 one `flask mail receive` starts), each becoming exactly one post or a refusal; the settings, the
 digest's reply addresses and the purge. The IMAP poller is in test_reply_by_email_imap.py."""
 
+import os
+import signal
 import smtplib
 import socket
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 import pytest
 from helpers import PASSWORD
@@ -368,6 +374,56 @@ def test_raw_messages_are_purged_after_the_retention_period(app, forum, listener
     with app.app_context():
         row = InboundMessage.get()
         assert row.raw is None and row.outcome == "posted" and row.post_id is not None
+
+
+def test_staff_can_read_the_email_a_post_was_made_from(app, forum, listener, runner):
+    listener.send(a_reply(reply_address(app, forum)))
+    post = posts_by(app, forum["bob"])[-1]
+    result = runner.invoke(args=["mail", "show-inbound", str(post.id)])
+    assert result.exit_code == 0 and "from bob@example.org" in result.output
+    assert "Message-ID:" in result.output and "On Thu, 26 Nov 2026" in result.output
+    assert runner.invoke(args=["mail", "show-inbound", "1"]).exit_code != 0
+
+
+def test_flask_mail_receive_listens_until_stopped(app, forum, tmp_path):
+    """The command itself, in its own process, on the test's database."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "FORUM_DATABASE_URL": app.config["DATABASE_URL"],
+        "FORUM_SECRET_KEY": app.config["SECRET_KEY"],
+        "FORUM_REPLY_DOMAIN": DOMAIN,
+        "FORUM_INSTANCE_PATH": str(tmp_path),
+        "FORUM_INBOUND_PORT": str(port),
+        # Bob started the thread a moment ago: the command's own pace limit would refuse him.
+        "FORUM_POST_INTERVAL": "0",
+        "FORUM_NEW_MEMBER_POST_INTERVAL": "0",
+    }
+    root = Path(__file__).resolve().parent.parent
+    env["PYTHONPATH"] = str(root)
+    command = [sys.executable, "-m", "flask", "--app", "forum", "mail", "receive"]
+    server = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                smtp = smtplib.SMTP("127.0.0.1", port, timeout=10)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stdout.read()
+                time.sleep(0.1)
+        with smtp:
+            smtp.send_message(a_reply(reply_address(app, forum), "Sent to the command."))
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(10)
+    assert posts_by(app, forum["bob"])[-1].body_md == "Sent to the command."
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_the_help_page_explains_reply_by_email(client):
