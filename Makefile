@@ -34,6 +34,7 @@ run: $(VENV)/.installed
 # would download a Java of its own, and the machine's is used. Runs again when the lock file changes.
 test: $(VENV)/.installed-test
 	@test -x /usr/bin/chromium || echo "Chromium is missing, so the browser tests will be skipped: install it with 'apt-get install chromium'."
+	@test -x /usr/sbin/dovecot || command -v dovecot >/dev/null || echo "Dovecot is missing, so the reply-by-email IMAP tests will be skipped: install it with 'apt-get install dovecot-imapd'."
 	@if command -v npm >/dev/null 2>&1 && [ ! tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ]; then \
 	  npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null \
 	  || echo "Could not install the audit tools with 'npm ci --prefix tests/browser': the audits will be skipped."; \
