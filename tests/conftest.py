@@ -12,7 +12,7 @@ from helpers import PASSWORD
 from jinja2 import BytecodeCache
 
 from forum import create_app
-from forum.db import db
+from forum.db import close_all, db
 from forum.services import documents
 
 
@@ -80,6 +80,9 @@ def _migrate(url: str, instance: Path) -> None:
 
         upgrade(app.config["MIGRATIONS_DIR"])
         documents.install_shipped()
+    # The template file is copied for each test: its pooled connection is closed, so that what
+    # the migrations wrote is in the file itself, not in its write-ahead log.
+    close_all()
 
 
 class SqliteDatabases:
@@ -169,6 +172,10 @@ def make_app(databases, tmp_path):
     """make_app(**config) -> a new app on this test's fresh database."""
 
     def make(**config):
+        # A second app in a test starts over on the same file: the first one's pooled
+        # connection must not keep the old rows alive in the write-ahead log.
+        if db.obj is not None:
+            close_all()
         url = databases.fresh(tmp_path)
         app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path), **config})
         app.jinja_env.bytecode_cache = TEMPLATE_CODE
@@ -178,8 +185,7 @@ def make_app(databases, tmp_path):
         return app
 
     yield make
-    if not db.is_closed():
-        db.close()
+    close_all()
 
 
 @pytest.fixture
