@@ -2,7 +2,7 @@
 
 from peewee import CharField, DateTimeField, IntegerField, TextField, fn
 
-from .base import BaseModel, utcnow
+from .base import BaseModel, prepared, utcnow
 
 # slug -> title. The slugs are the documents' URLs and never change.
 DOCUMENTS = {
@@ -36,5 +36,8 @@ class DocumentVersion(BaseModel):
     @classmethod
     def current_versions(cls) -> dict[str, int]:
         """Each document's latest version number, in one query."""
-        rows = cls.select(cls.document, fn.MAX(cls.version).alias("latest")).group_by(cls.document)
+        rows = prepared(
+            "current versions",
+            lambda: cls.select(cls.document, fn.MAX(cls.version).alias("latest")).group_by(cls.document),
+        )
         return {row.document: row.latest for row in rows}

@@ -16,7 +16,7 @@ from peewee import (
     fn,
 )
 
-from .base import BaseModel, utcnow
+from .base import BaseModel, prepared, utcnow
 from .members import Member, Organisation
 from .reports import Report
 
@@ -101,6 +101,23 @@ class Thread(BaseModel):
         lists or watch it (`.reader_reported`, `.reader_hidden`, `.reader_watching`), in the same
         query: the thread page is the most visited page, and each of these was a query of its own
         (or part of one, for the last two)."""
+        shape = ("thread with category", reader is not None, bool(reader and reader.report_count))
+        if reader is None:
+            rows = prepared(shape, lambda t: cls._with_category(t), thread_id)
+        else:
+            rows = prepared(shape, lambda t, r: cls._with_category(t, reader, r), thread_id, reader.id)
+        thread = rows[0] if rows else None
+        if thread is not None and reader is not None:
+            state = getattr(thread, "reader_state", None)
+            thread.reader_last_read = getattr(state, "reader_last_read", None)
+            thread.reader_reported = bool(getattr(thread, "reader_reported", False))
+            thread.reader_hidden = bool(thread.reader_hidden)
+            thread.reader_watching = bool(thread.reader_watching)
+        return thread
+
+    @classmethod
+    def _with_category(cls, thread_id, reader=None, reader_id=None):
+        """The query of with_category; `reader_id` stands for reader.id (prepared())."""
         query = cls.select(cls, Category).join(Category).where(cls.id == thread_id)
         if reader is not None:
             query = (
@@ -109,27 +126,22 @@ class Thread(BaseModel):
                 .join(
                     ReadState,
                     JOIN.LEFT_OUTER,
-                    on=((ReadState.thread == cls.id) & (ReadState.member == reader.id)),
+                    on=((ReadState.thread == cls.id) & (ReadState.member == reader_id)),
                     attr="reader_state",
                 )
             )
             if reader.report_count:
-                query = query.select_extend(_reported_by(reader, "thread", cls.id).alias("reader_reported"))
+                query = query.select_extend(
+                    _reported_by(reader_id, "thread", cls.id).alias("reader_reported")
+                )
             # Self-moderation: whether the reader hid the thread from their lists, and watches it.
             from .self_moderation import HiddenThread, Watch
 
             query = query.select_extend(
-                _count(HiddenThread, reader, cls.id).alias("reader_hidden"),
-                _count(Watch, reader, cls.id).alias("reader_watching"),
+                _count(HiddenThread, reader_id, cls.id).alias("reader_hidden"),
+                _count(Watch, reader_id, cls.id).alias("reader_watching"),
             )
-        thread = query.first()
-        if thread is not None and reader is not None:
-            state = getattr(thread, "reader_state", None)
-            thread.reader_last_read = getattr(state, "reader_last_read", None)
-            thread.reader_reported = bool(getattr(thread, "reader_reported", False))
-            thread.reader_hidden = bool(thread.reader_hidden)
-            thread.reader_watching = bool(thread.reader_watching)
-        return thread
+        return query
 
     @classmethod
     def page_for(cls, category, cursor=None, limit=THREADS_PER_PAGE, exclude=None):
@@ -197,6 +209,22 @@ class Post(BaseModel):
         profiles are most of the bytes of these rows, and building the rows was a fifth of the
         thread page's time (profile in the note on issue #12)."""
         first = (page - 1) * POSTS_PER_PAGE + 1
+        shape = ("page of thread", reader is not None, bool(reader and reader.report_count), open_reports)
+        values = (thread.id, first, first + POSTS_PER_PAGE - 1) + ((reader.id,) if reader else ())
+        posts = prepared(
+            shape, lambda *v: cls._page_of_thread(*v, reader=reader, open_reports=open_reports), *values
+        )
+        for post in posts:
+            if reader is not None:
+                post.reader_reported = bool(getattr(post, "reader_reported", False))
+                post.author_muted = bool(post.author_muted)
+            if open_reports:
+                post.open_reports = post.open_reports or 0
+        return posts
+
+    @classmethod
+    def _page_of_thread(cls, thread_id, first, last, reader_id=None, *, reader, open_reports):
+        """The query of page_of_thread; `reader_id` stands for reader.id (prepared())."""
         columns = [
             cls.id, cls.thread, cls.author, cls.number, cls.body_html, cls.sharing, cls.interest,
             cls.status, cls.status_reason, cls.revision, cls.edited_at, cls.created_at,
@@ -209,27 +237,20 @@ class Post(BaseModel):
 
             columns.append(
                 Mute.select(fn.COUNT(Mute.id))
-                .where((Mute.member == reader.id) & (Mute.muted == cls.author))
+                .where((Mute.member == reader_id) & (Mute.muted == cls.author))
                 .alias("author_muted")
             )
         if reader is not None and reader.report_count:
-            columns.append(_reported_by(reader, "post", cls.id).alias("reader_reported"))
+            columns.append(_reported_by(reader_id, "post", cls.id).alias("reader_reported"))
         if open_reports:
             columns.append(_open_reports("post", cls.id).alias("open_reports"))
-        posts = list(
+        return (
             cls.select(*columns)
             .join(Member, on=(cls.author == Member.id))
             .join(Organisation, JOIN.LEFT_OUTER)
-            .where((cls.thread == thread) & cls.number.between(first, first + POSTS_PER_PAGE - 1))
+            .where((cls.thread == thread_id) & cls.number.between(first, last))
             .order_by(cls.number)
         )
-        for post in posts:
-            if reader is not None:
-                post.reader_reported = bool(getattr(post, "reader_reported", False))
-                post.author_muted = bool(post.author_muted)
-            if open_reports:
-                post.open_reports = post.open_reports or 0
-        return posts
 
     @classmethod
     def with_thread(cls, post_id: int):
@@ -245,20 +266,20 @@ class Post(BaseModel):
         )
 
 
-def _reported_by(reader, target_type, target_id):
-    """1 when `reader` reported the item, else 0: a subquery on the unique index of reports."""
+def _reported_by(reader_id, target_type, target_id):
+    """1 when the reader reported the item, else 0: a subquery on the unique index of reports."""
     return fn.COALESCE(
         Report.select(fn.COUNT(Report.id)).where(
-            (Report.reporter == reader.id) & (Report.target_type == target_type)
+            (Report.reporter == reader_id) & (Report.target_type == target_type)
             & (Report.target_id == target_id)
         ),
         0,
     )
 
 
-def _count(model, member, thread_id):
-    """1 when `member` has a row of `model` (member, thread) for the thread, else 0."""
-    return model.select(fn.COUNT(model.id)).where((model.member == member.id) & (model.thread == thread_id))
+def _count(model, member_id, thread_id):
+    """1 when the member has a row of `model` (member, thread) for the thread, else 0."""
+    return model.select(fn.COUNT(model.id)).where((model.member == member_id) & (model.thread == thread_id))
 
 
 def _open_reports(target_type, target_id):

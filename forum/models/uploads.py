@@ -7,7 +7,7 @@ only ever served through the uploads blueprint, which checks who may see them.
 
 from peewee import JOIN, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, fn
 
-from .base import BaseModel, utcnow
+from .base import BaseModel, prepared, utcnow
 from .members import Member, Organisation
 from .threads import Post
 
@@ -77,10 +77,11 @@ class Upload(BaseModel):
         if not post_ids:
             return {}
         photos = {}
-        rows = (
-            cls.select()
-            .where(cls.post.in_(list(post_ids)) & (cls.status == "visible"))
-            .order_by(cls.id)
+        post_ids = list(post_ids)
+        rows = prepared(
+            ("photos of posts", len(post_ids)),
+            lambda *ids: cls.select().where(cls.post.in_(ids) & (cls.status == "visible")).order_by(cls.id),
+            *post_ids,
         )
         for upload in rows:
             photos.setdefault(upload.post_id, []).append(upload)
