@@ -1,0 +1,183 @@
+"""A page of posts drawn from rendered blocks kept in memory: the thread page's main cost.
+
+Drawing `_post.html` twenty times a page (its include, a dozen policy checks, links, escaping)
+was most of the thread page's time (profile in the note on #12). The same post looks the same to
+every viewer of the same kind, so each post's block is rendered once by the same template and kept
+in an in-process LRU, one per worker.
+
+What keeps a cached block from ever being stale: its key is everything the block shows or decides
+from, read from the rows as loaded for this request, never a version number someone must remember
+to bump:
+- every column of the post, its author and the author's organisation that the page query loaded
+  (an edit, hide, restore, removal or withdrawal changes `status`, `revision`, `body_html`,
+  `status_reason` or `edited_at`; a renamed member or organisation changes the name);
+- what the policy reads of the thread (id, status, locked, its category's access rules);
+- the viewer's kind: what the policy reads of a member (signed in, verified, status, suspended,
+  role), whether they wrote the post, and the per-viewer marks on it (New, muted author, reported
+  by them, open reports for staff);
+- the application root the links are built under.
+A new input to `_post.html` that depends on who is looking must join `_viewer_kind` or the key
+(tests/test_post_blocks.py compares cached pages with freshly drawn ones).
+
+The CSRF token in a block's forms belongs to the session that drew it: it is stored as a marker
+and the viewer's own token is put back when the block is used. Posts with photos are drawn each
+time (their controls depend on more than the post); they are rare.
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from ..selfmod import author_muted
+from . import bp
+
+CSRF_MARK = "\x00csrf\x00"
+
+
+class BlockCache:
+    """A small LRU of rendered post blocks (the key -> the block's HTML)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._blocks: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key):
+        with self._lock:
+            block = self._blocks.get(key)
+            if block is not None:
+                self._blocks.move_to_end(key)
+            return block
+
+    def put(self, key, block: str) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._blocks[key] = block
+            self._blocks.move_to_end(key)
+            while len(self._blocks) > self.size:
+                self._blocks.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._blocks.clear()
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+
+def block_cache(app=None) -> BlockCache:
+    app = app or current_app
+    cache = app.extensions.get("forum_post_blocks")
+    if cache is None:
+        cache = app.extensions["forum_post_blocks"] = BlockCache(
+            app.config.get("POST_BLOCK_CACHE_SIZE", 4000)
+        )
+    return cache
+
+
+def _viewer_kind(member) -> tuple:
+    """What the policy reads of the viewer (forum/policy.py), and nothing that names them."""
+    if not getattr(member, "is_authenticated", False):
+        return (False,)
+    return (True, member.is_verified, member.status, member.is_suspended, member.role)
+
+
+def _thread_key(thread) -> tuple:
+    category = thread.category
+    return (
+        thread.id,
+        thread.status,
+        thread.locked,
+        thread.author_id,
+        category.read_access,
+        category.post_access,
+    )
+
+
+def _row_key(post) -> tuple:
+    author = post.author
+    organisation = author.__rel__.get("organisation")
+    return (
+        tuple(post.__data__.items()),
+        tuple(author.__data__.items()),
+        tuple(organisation.__data__.items()) if organisation else None,
+    )
+
+
+@bp.app_template_global()
+def post_blocks(posts, thread, last_read, photos, reported, open_reports, before="\n  ") -> Markup:
+    """The page's posts, as `{% for post in posts %}{% include "threads/_post.html" %}` drew them
+    (each preceded by `before`, the loop's newline and indent), from the cache where it can."""
+    cache = block_cache()
+    viewer = current_user
+    viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    token = generate_csrf()
+    common = (_viewer_kind(viewer), _thread_key(thread), request.script_root)
+    parts = []
+    for post in posts:
+        if photos.get(post.id):
+            parts.append(_draw(post, thread, last_read, photos, reported, open_reports))
+            continue
+        key = (
+            common,
+            _row_key(post),
+            post.author_id == viewer_id,
+            last_read is not None and post.number > last_read,
+            author_muted(post),
+            ("post", post.id) in reported,
+            open_reports.get(post.id, 0),
+        )
+        block = cache.get(key)
+        if block is None:
+            block = _draw(post, thread, last_read, photos, reported, open_reports)
+            cache.put(key, block.replace(token, CSRF_MARK))
+        else:
+            block = block.replace(CSRF_MARK, token)
+        parts.append(block)
+    # Output of the autoescaping templates, as an include would have inserted it.
+    return Markup("".join(before + part for part in parts))  # noqa: S704
+
+
+def _draw(post, thread, last_read, photos, reported, open_reports) -> str:
+    return render_template(
+        "threads/_post.html",
+        post=post,
+        thread=thread,
+        last_read=last_read,
+        photos=photos,
+        reported=reported,
+        open_reports=open_reports,
+    )
+
+
+SUBMISSION_MARK = "\x00submission\x00"
+
+
+@bp.app_template_global()
+def blank_reply_form(thread, form) -> Markup:
+    """The thread page's empty reply form, as `{% include "threads/_reply_form.html" %}` drew it,
+    kept once drawn for the thread: the same for every viewer but for the session's CSRF token and
+    the form's submission key, put back each time. A form carrying anything else (text, errors)
+    is drawn afresh."""
+    submission = form.submission.data
+    pristine = not form.errors and not any(
+        field.data for name, field in form._fields.items() if name not in ("submission", "csrf_token")
+    )
+    if not pristine or not submission:
+        # Output of the autoescaping template, as an include would have inserted it.
+        return Markup(render_template("threads/_reply_form.html", thread=thread, reply_form=form))  # noqa: S704
+    cache = block_cache()
+    key = ("blank reply form", thread.id, request.script_root)
+    token = generate_csrf()
+    block = cache.get(key)
+    if block is None:
+        block = render_template("threads/_reply_form.html", thread=thread, reply_form=form)
+        cache.put(key, block.replace(token, CSRF_MARK).replace(submission, SUBMISSION_MARK))
+    else:
+        block = block.replace(CSRF_MARK, token).replace(SUBMISSION_MARK, submission)
+    return Markup(block)  # noqa: S704 (the template's own output, as above)
