@@ -23,12 +23,19 @@ def datetime_tag(dt) -> Markup:
     )
 
 
+def page_window(page: int, last: int) -> list[int]:
+    """The page numbers a list of pages links to: the first, the last, and two either side of
+    `page`. Built from those few numbers, not by filtering every page of a long thread."""
+    return sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+
+
 def init_app(app):
     from .models import MODERATION_REASONS, SHARING
 
     app.jinja_env.globals.update(
         control_attrs=control_attrs,
         datetime_tag=datetime_tag,
+        page_window=page_window,
         sharing_labels=SHARING,
         moderation_reasons=MODERATION_REASONS,
     )
