@@ -103,7 +103,29 @@ def _asset_version(static_folder: str, filename: str) -> str:
 
 def asset_url(filename: str) -> str:
     """A static file's URL carrying its content hash, so it can be cached for a year."""
-    return url_for("static", filename=filename, v=_asset_version(current_app.static_folder, filename))
+    return link("static", filename=filename, v=_asset_version(current_app.static_folder, filename))
+
+
+# Enough for every fixed link of every template; a caller passing ever-changing values would
+# only empty it now and then.
+LINKS_KEPT = 2000
+
+
+def link(endpoint: str, **values) -> str:
+    """url_for for the links every page repeats (the navigation, the footer, the assets): built
+    once per application root and kept, since building a URL costs more than the rest of a
+    link's markup (a page's sixteen were a tenth of the home page's time; note on #12). For
+    links whose values are few and fixed (an endpoint, a slug), not a post id per row."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    kept = current_app.extensions.setdefault("forum_links", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    url = kept.get(key)
+    if url is None:
+        if len(kept) >= LINKS_KEPT:
+            kept.clear()
+        url = kept[key] = url_for(endpoint, **values)
+    return url
 
 
 def add_response_headers(response):
@@ -183,4 +205,4 @@ def init_app(app):
     app.request_class = type("ForumRequest", (WithoutControls, app.request_class), {})
     app.session_interface = SessionInterface()
     app.after_request(add_response_headers)
-    app.jinja_env.globals.update(asset_url=asset_url, htmx_version=HTMX_VERSION)
+    app.jinja_env.globals.update(asset_url=asset_url, link=link, htmx_version=HTMX_VERSION)
