@@ -17,29 +17,40 @@ class BaseModel(Model):
 
 
 # Stand-ins for a prepared query's values while peewee writes its SQL: numbers no id or page
-# ever takes, each found again in the parameters peewee produced.
+# ever takes (text that nobody types, for text), each found again in the parameters peewee produced.
 _MARK = -1_987_654_000
 
 
-def prepared(key, build, *values) -> list:
+def _mark(i: int, value):
+    if isinstance(value, str):
+        return f"\x00prepared {i}\x00"
+    if isinstance(value, datetime):
+        return datetime(1, 1, 1, microsecond=i + 1)
+    return _MARK - i
+
+
+def prepared(key, build, *values, rows=None) -> list:
     """The rows of `build(*values)`, with its SQL written by peewee once per shape and database.
 
     For the queries every page view runs (the member of the session, the thread page's thread and
     posts): peewee spends longer writing a query's SQL than SQLite spends running it (profile in
     the note on #12). `build` is called once, with stand-ins for `values`; `key` names the query's
     shape (whatever else changes its SQL: which columns, how many ids). Rows are the models peewee
-    would have built from `build(*values)` itself."""
+    would have built from `build(*values)` itself, or what `rows(cursor)` makes of the cursor."""
     database = db.obj
     cache = database.__dict__.setdefault("_forum_prepared", {})
     entry = cache.get(key)
     if entry is None:
-        marks = [_MARK - i for i in range(len(values))]
+        marks = [_mark(i, value) for i, value in enumerate(values)]
         query = build(*marks)
         sql, params = query.sql()
-        slots = [marks.index(p) if type(p) is int and p in marks else None for p in params]
+        slots = [marks.index(p) if type(p) in (int, str, datetime) and p in marks else None for p in params]
         if sorted({s for s in slots if s is not None}) != list(range(len(values))):
             raise ValueError(f"prepared query {key!r}: a value did not reach the SQL as given")
         entry = cache[key] = (query, sql, params, slots)
     query, sql, params, slots = entry
     bound = [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
-    return list(query._get_cursor_wrapper(database.execute_sql(sql, bound)))
+    cursor = database.execute_sql(sql, bound)
+    if rows is not None:
+        return rows(cursor)
+    return list(query._get_cursor_wrapper(cursor))
