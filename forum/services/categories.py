@@ -17,6 +17,7 @@ from .. import policy
 from ..db import db
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
+from ..models.base import prepared
 from ..models.threads import keyset_before
 from . import self_moderation
 
@@ -112,13 +113,15 @@ def update_category(category_id: int, data: dict) -> Category:
 def readable_categories(member) -> list[Category]:
     """The categories the member may read, in the forum's order: one query. There are few
     categories, so the policy decides over the whole list rather than a WHERE clause repeating it."""
-    return [c for c in Category.listed() if policy.can(member, "read_category", c)]
+    listed = prepared("listed categories", lambda: Category.listed())
+    return [c for c in listed if policy.can(member, "read_category", c)]
 
 
 def readable_category(member, slug: str) -> Category:
     """A category by its slug. One the member may not read answers exactly as one that does
     not exist, so a members-only category's existence stays private."""
-    category = Category.get_or_none(Category.slug == slug)
+    found = prepared("category by slug", lambda s: Category.select().where(Category.slug == s), slug)
+    category = found[0] if found else None
     if category is None or not policy.can(member, "read_category", category):
         raise NotFound("There is no such category.")
     return category
@@ -201,12 +204,19 @@ def category_threads(member, category, before: str | None, limit: int = THREADS_
     """A page of a category's threads, pinned first then newest activity, with the member's
     unread marks: two queries (the threads with their authors; the member's reading positions)."""
     cursor = Cursor.parse(before)
-    rows = Thread.page_for(
-        category,
-        (cursor.at, cursor.thread_id) if cursor else None,
-        limit,
-        exclude=self_moderation.left_out_of_lists(member),
-    )
+    signed_in = bool(getattr(member, "is_authenticated", False))
+    values = [category.id]
+    if cursor:
+        values += [cursor.at, cursor.thread_id]
+    if signed_in:
+        values.append(member.id)
+
+    def build(category_id, *rest):
+        after = (rest[0], rest[1]) if cursor else None
+        exclude = self_moderation.left_out_for(rest[-1]) if signed_in else None
+        return Thread.page_query(category_id, after, limit, exclude)
+
+    rows = prepared(("category page", cursor is not None, signed_in, limit), build, *values)
     for thread in rows:
         thread.category = category  # already loaded: no query per row when a template asks
     listing = _page(rows, limit, cursor, pinned_first=True)

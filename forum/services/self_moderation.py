@@ -142,8 +142,13 @@ def left_out_of_lists(member):
     they muted. Subqueries, so a list page stays one query; None for visitors."""
     if not getattr(member, "is_authenticated", False):
         return None
-    hidden = HiddenThread.select(HiddenThread.thread).where(HiddenThread.member == member.id)
-    muted = Mute.select(Mute.muted).where(Mute.member == member.id)
+    return left_out_for(member.id)
+
+
+def left_out_for(member_id):
+    """left_out_of_lists for a signed-in member, by id."""
+    hidden = HiddenThread.select(HiddenThread.thread).where(HiddenThread.member == member_id)
+    muted = Mute.select(Mute.muted).where(Mute.member == member_id)
     return Thread.id.not_in(hidden) & Thread.author.not_in(muted)
 
 
