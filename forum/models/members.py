@@ -16,7 +16,7 @@ from peewee import (
     fn,
 )
 
-from .base import BaseModel, prepared, utcnow
+from .base import BaseModel, prepared, utcnow, whole_rows
 
 ROLES = ("member", "staff", "admin")
 STATUSES = ("applicant", "active", "suspended", "declined", "deleted")
@@ -151,7 +151,12 @@ class Member(UserMixin, BaseModel):
         member_id, _, token = (session_id or "").partition(":")
         if not member_id.isdigit() or not token:
             return None
-        rows = prepared("member for session", lambda i: cls.select().where(cls.id == i), int(member_id))
+        rows = prepared(
+            "member for session",
+            lambda i: cls.select().where(cls.id == i),
+            int(member_id),
+            rows=whole_rows(cls),
+        )
         member = rows[0] if rows else None
         if member and secrets.compare_digest(member.session_token, token):
             return member

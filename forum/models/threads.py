@@ -16,7 +16,7 @@ from peewee import (
     fn,
 )
 
-from .base import BaseModel, prepared, utcnow
+from .base import BaseModel, model_from_row, prepared, utcnow
 from .members import Member, Organisation
 from .reports import Report
 
@@ -297,25 +297,16 @@ PAGE_AUTHOR_FIELDS = [Member.id, Member.name, Member.status, Member.role, Member
 PAGE_ORGANISATION_FIELDS = [Organisation.id, Organisation.name]
 
 
-def _model_from(model, fields, values):
-    """A model instance holding exactly these columns, as peewee builds it from a row (values
-    through each field's python_value), without its general row machinery: for twenty posts
-    with their authors, that machinery was a fifth of the thread page's time."""
-    instance = model(__no_default__=True)
-    instance.__data__ = {f.name: f.python_value(v) for f, v in zip(fields, values, strict=True)}
-    return instance
-
-
 def _post_from_row(row, extras):
     """A Post with `.author` (and its `.organisation` when it has one) from one row of
     page_of_thread, and the extra columns (author_muted, ...) as attributes."""
     posts, authors = len(PAGE_POST_FIELDS), len(PAGE_AUTHOR_FIELDS)
     organisations = len(PAGE_ORGANISATION_FIELDS)
-    post = _model_from(Post, PAGE_POST_FIELDS, row[:posts])
-    author = _model_from(Member, PAGE_AUTHOR_FIELDS, row[posts : posts + authors])
+    post = model_from_row(Post, PAGE_POST_FIELDS, row[:posts])
+    author = model_from_row(Member, PAGE_AUTHOR_FIELDS, row[posts : posts + authors])
     organisation = row[posts + authors : posts + authors + organisations]
     if organisation[0] is not None:
-        author.__rel__["organisation"] = _model_from(Organisation, PAGE_ORGANISATION_FIELDS, organisation)
+        author.__rel__["organisation"] = model_from_row(Organisation, PAGE_ORGANISATION_FIELDS, organisation)
     post.__rel__["author"] = author
     for name, value in zip(extras, row[posts + authors + organisations :], strict=True):
         setattr(post, name, value)
