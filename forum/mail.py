@@ -198,6 +198,10 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
         email[name] = value
     if "From" not in email:
         email["From"] = sender
+    # RFC 3834: every email the forum sends is made by a program, so a vacation responder stays
+    # quiet instead of answering it (and, with reply by email, posting its answer back).
+    if "Auto-Submitted" not in email:
+        email["Auto-Submitted"] = "auto-generated"
     email["Date"] = formatdate(usegmt=True)
     domain = parseaddr(email["From"])[1].rpartition("@")[2] or "localhost"
     # Given a domain, make_msgid skips its slow DNS lookup of this machine's name.

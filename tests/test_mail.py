@@ -47,6 +47,8 @@ def test_queued_message_is_delivered_and_marked_sent(make_app, smtp_server):
     assert received["Subject"] == "Bienvenue à Belong"
     assert received["Reply-To"] == "team@belong.example"
     assert received["Message-ID"].endswith("@belong.example>")
+    # Made by a program (RFC 3834): vacation responders do not answer it.
+    assert received["Auto-Submitted"] == "auto-generated"
     # SMTP carries CRLF line ends; the lines are what matter.
     assert received.get_content().splitlines() == [
         "Please confirm your address:",
