@@ -62,4 +62,5 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(notifications.bp)
     app.register_blueprint(email_replies.bp)
+    limits.skip_idle_check(app)
     return app

@@ -49,3 +49,32 @@ def init_app(app):
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, handle_rate_limited)
+
+
+def app_wide_limits() -> bool:
+    """Whether any limit applies beyond the routes decorated with @limiter.limit: default,
+    application, meta, in-memory-fallback or blueprint limits."""
+    manager = limiter.limit_manager
+    return bool(
+        manager.application_limits
+        or manager.default_limits
+        or limiter._meta_limits
+        or limiter._in_memory_fallback
+        or manager._blueprint_limits
+    )
+
+
+def skip_idle_check(app) -> None:
+    """Drop flask-limiter's before-request hook while the forum has only per-route limits.
+
+    The hook runs on every request (about 50 calls and a tenth of a millisecond each, note on
+    #12), but it only ever enforces app-wide limits: a route's own @limiter.limit is checked by the
+    decorator around the view, and its deduct_when by the after-request hook, both kept. With no
+    app-wide limit the hook finds nothing to check on any route. Called once every blueprint is
+    registered (a blueprint's limits are app-wide in this sense); if someone adds such a limit the
+    hook stays, and tests/test_limits.py says so."""
+    if app_wide_limits():
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)

@@ -46,3 +46,19 @@ def test_limits_fall_back_to_memory_when_redis_is_gone(make_app):
     # Nothing listens on port 1: every limited route still answers, and memory keeps counting.
     client = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1").test_client()
     assert flood(client, 11) == [200] * 10 + [429]
+
+
+def test_every_limit_is_a_routes_own_so_no_check_runs_before_each_request(app):
+    """flask-limiter's before-request hook only enforces app-wide limits; the forum has none, so
+    create_app drops it (note on #12). Adding a default, application, meta or blueprint limit
+    makes app_wide_limits() true and the hook stays: then this test is the one to update."""
+    from forum.limits import app_wide_limits, limiter
+
+    assert not app_wide_limits()
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+
+
+def test_a_routes_own_limit_still_applies_without_the_hook(client):
+    statuses = flood(client, 12)
+    assert statuses[:10] == [200] * 10
+    assert statuses[10:] == [429, 429]
