@@ -57,6 +57,16 @@ class _SharedTemplateCode(BytecodeCache):
 
 TEMPLATE_CODE = _SharedTemplateCode()
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes tens of seconds; run first (see below)")
+
+
+def pytest_collection_modifyitems(items):
+    """The few tests that take tens of seconds go first: under xdist a worker that picked one up
+    last would keep the whole run waiting after the others had finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 # CSRF is switched on by the tests that check it (test_errors.py; the route walk).
 TEST_CONFIG = {
     "TESTING": True,

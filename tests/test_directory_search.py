@@ -166,6 +166,7 @@ def test_a_directory_page_costs_the_same_whatever_its_size(app, client, auth, ma
     assert len(few) == len(many) == 4  # the viewer's row, then count, page, expertise
 
 
+@pytest.mark.slow
 def test_search_stays_fast_at_ten_thousand_members(app, make_member):
     """10,000 members (inserted in bulk), 800 organisations and 30,000 areas of expertise held:
     the slowest searches (several words, nothing found, a deep page) stay well under a second on

@@ -5,6 +5,8 @@ lost its index, since CI machines vary."""
 import random
 import time
 
+import pytest
+
 from forum.db import db
 from forum.models import Category, Member, Post, Thread, utcnow
 from forum.models import search as index
@@ -60,6 +62,7 @@ def build(app, make_member, posts=50_000, per_thread=10):
     return count
 
 
+@pytest.mark.slow
 def test_search_over_fifty_thousand_posts(app, make_member):
     count = build(app, make_member)
     assert count == 50_000

@@ -35,6 +35,7 @@ def populate(app):
         Member.update(status="applicant", reviewed_at=None).where(Member.email == email).execute()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("js", [True], ids=["js"])  # and each page's HTML without scripts: see audit.py
 def test_every_page_passes_the_audit(page, viewer, app, live_server, auditor):
     VIEWERS[viewer](page, app)
@@ -53,6 +54,7 @@ def test_every_page_passes_the_audit(page, viewer, app, live_server, auditor):
     assert not problems and not stale, audit.report(problems, stale)
 
 
+@pytest.mark.slow
 def test_every_page_is_valid_html(browser, app, live_server, tmp_path):
     audit.vnu_command()  # skips (or fails, in CI) before any walking when vnu cannot run
     pages, visited = {}, set()
