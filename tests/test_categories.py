@@ -356,18 +356,18 @@ def test_pages_cost_the_same_whatever_their_length(
         "large, more (htmx)": cost(page_two, **HTMX),
     }
     assert len(set(costs.values())) == 1, costs
-    # The category and its threads with their authors; signed in, also the member, the current
-    # Charter versions (checked on every request) and the member's reading positions.
-    assert costs["small"] == (2 if viewer == "visitor" else 5), costs
+    # The category and its threads with their authors; signed in, also the member (with the
+    # current Charter versions, checked on every request) and the member's reading positions.
+    assert costs["small"] == (2 if viewer == "visitor" else 4), costs
     home_before = cost("/")
     for i in range(10):
         make_category(f"Extra {i}", read_access="members" if i % 2 else "public")
-    assert cost("/") == home_before == (1 if viewer == "visitor" else 3)
+    assert cost("/") == home_before == (1 if viewer == "visitor" else 2)
     if viewer == "member":
         unread_small = cost("/unread")
         for i in range(40):
             read(app, people["member"], make_thread(small, f"More {i}", posts=3), 1)
-        assert cost("/unread") == unread_small == 3
+        assert cost("/unread") == unread_small == 2
         assert cost(next_link(text(client.get("/unread")))) == unread_small
 
 

@@ -331,7 +331,7 @@ def test_members_only_threads_are_not_found_for_visitors(app, client, members):
     "viewer, most", [("visitor", 3), ("member", 6), ("reporter", 6), ("staff", 7)]
 )
 def test_thread_page_costs_the_same_whatever_its_length(app, make_thread, count_queries, viewer, most):
-    """A member: themselves, the documents to accept, the thread (with their reading position,
+    """A member: themselves (with the documents' current versions), the thread (with their reading position,
     whether they reported, hid or watch it), the page of posts (with whether they muted or reported
     each one, and for staff its open reports, which they may Dismiss there), moving the reading
     position, and the page's photos (uploads). Staff pay one query more: the categories to move

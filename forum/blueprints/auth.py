@@ -74,7 +74,11 @@ def require_current_acceptance():
     """A member asked to accept a new Charter, Code or Terms does that before anything else."""
     if request.endpoint in ACCEPTANCE_EXEMPT or not current_user.is_authenticated:
         return None
-    if current_user.documents_to_accept(DocumentVersion.current_versions()):
+    # The session's member carries the documents' latest versions, read in the same query.
+    current = getattr(current_user, "current_versions", None)
+    if current is None:
+        current = DocumentVersion.current_versions()
+    if current_user.documents_to_accept(current):
         target = url_for(
             "auth.accept", next=request.full_path.rstrip("?") if request.method == "GET" else None
         )

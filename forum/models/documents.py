@@ -41,3 +41,15 @@ class DocumentVersion(BaseModel):
             lambda: cls.select(cls.document, fn.MAX(cls.version).alias("latest")).group_by(cls.document),
         )
         return {row.document: row.latest for row in rows}
+
+    @classmethod
+    def latest_columns(cls) -> list:
+        """current_versions() as columns another query can carry: one subquery per document, its
+        latest version number, or NULL before any is installed (read with versions_from_columns).
+        The session's member query carries them, so the acceptance check every signed-in request
+        makes costs no query of its own (note on #12)."""
+        return [cls.select(fn.MAX(cls.version)).where(cls.document == doc) for doc in DOCUMENTS]
+
+    @staticmethod
+    def versions_from_columns(values) -> dict[str, int]:
+        return {doc: version for doc, version in zip(DOCUMENTS, values, strict=True) if version is not None}

@@ -16,7 +16,8 @@ from peewee import (
     fn,
 )
 
-from .base import BaseModel, prepared, utcnow, whole_rows
+from .base import BaseModel, model_from_row, prepared, utcnow
+from .documents import DocumentVersion
 
 ROLES = ("member", "staff", "admin")
 STATUSES = ("applicant", "active", "suspended", "declined", "deleted")
@@ -151,13 +152,19 @@ class Member(UserMixin, BaseModel):
         member_id, _, token = (session_id or "").partition(":")
         if not member_id.isdigit() or not token:
             return None
+        fields = cls._meta.sorted_fields
         rows = prepared(
             "member for session",
-            lambda i: cls.select().where(cls.id == i),
+            lambda i: cls.select(*fields, *DocumentVersion.latest_columns()).where(cls.id == i),
             int(member_id),
-            rows=whole_rows(cls),
+            rows=lambda cursor: cursor.fetchall(),
         )
-        member = rows[0] if rows else None
+        member = None
+        if rows:
+            row = rows[0]
+            member = model_from_row(cls, fields, row[: len(fields)])
+            # Each document's latest version, read with the member (require_current_acceptance).
+            member.current_versions = DocumentVersion.versions_from_columns(row[len(fields) :])
         if member and secrets.compare_digest(member.session_token, token):
             return member
         return None
