@@ -56,8 +56,8 @@ def _fill(condition: str, params) -> None:
     narrow the index before reading any text."""
     if is_postgres():
         db.execute_sql(
-            "INSERT INTO post_search (post_id, document) "
-            f"SELECT p.id, setweight(to_tsvector('{PG_CONFIG}', "
+            "INSERT INTO post_search (post_id, category_id, document) "
+            f"SELECT p.id, t.category_id, setweight(to_tsvector('{PG_CONFIG}', "
             "CASE WHEN p.number = 1 THEN t.title ELSE '' END), 'A') || "
             f"setweight(to_tsvector('{PG_CONFIG}', p.body_md), 'B') || "
             "array_to_tsvector(ARRAY['#c' || t.category_id, '#a' || p.author_id, "
@@ -307,10 +307,9 @@ def _search_sqlite(words, filters, order, limit, offset):
 
 
 def _postgres_tags(filters) -> str:
-    """The filters as a tsquery over the tag lexemes (ids only: nothing typed reaches it)."""
+    """The author and date filters as a tsquery over the tag lexemes (ids only: nothing typed
+    reaches it). One category narrows by the index's own column instead (_postgres_category)."""
     tags = []
-    if len(filters.category_ids) == 1:
-        tags.append(f"'#c{int(filters.category_ids[0])}'")
     if filters.author_ids and len(filters.author_ids) <= MAX_AUTHOR_TAGS:
         tags.append("(" + " | ".join(f"'#a{int(a)}'" for a in filters.author_ids) + ")")
     if months := _months(filters):
@@ -318,9 +317,18 @@ def _postgres_tags(filters) -> str:
     return " & ".join(tags)
 
 
+def _postgres_category(filters) -> int | None:
+    """The one category a search is limited to, if it is: post_search.category_id (migration
+    019) has a btree index with the post's id, which walks that category's newest posts and tests
+    each one's words. Its '#c' tag would make PostgreSQL intersect every GIN entry of a common
+    word with the category's (55 ms at a million posts for a ranked search in a small category,
+    against 9 ms walking the category)."""
+    return int(filters.category_ids[0]) if len(filters.category_ids) == 1 else None
+
+
 def _search_postgres(words, filters, order, limit, offset):
     tags = _postgres_tags(filters)
-    if not words and not tags:
+    if not words and not tags and _postgres_category(filters) is None:
         return _no_words(filters, limit, offset)
     # plainto_tsquery never raises on its input, and the words are plain already.
     query = f"plainto_tsquery('{PG_CONFIG}', %s)"
@@ -387,6 +395,9 @@ def _postgres_matches(query, text, tags, filters, wanted, enough) -> list[int]:
     if tags:
         conditions.append("s.document @@ %s::tsquery")
         params.append(tags)
+    if (category := _postgres_category(filters)) is not None:
+        conditions.append("s.category_id = %s")
+        params.append(category)
     matching = " AND ".join(conditions)
     fetch = wanted * 2
     params_where: list = []
