@@ -1,12 +1,17 @@
 """Self-moderation in Chromium, with JavaScript on and off: muting a member from their profile,
-hiding a thread from one's lists, low-data mode, and the pause before a heated reply."""
+hiding a thread from one's lists, low-data mode, the pause before a heated reply, My posts, My data
+and deleting one's own account."""
+
+import json
+from pathlib import Path
 
 import pytest
+from helpers import PASSWORD
 from playwright.sync_api import expect
 from viewers import sign_in
 
-from forum.models import Category, HiddenThread, Member, Mute
-from forum.services import posting
+from forum.models import Category, HiddenThread, Member, Mute, Post
+from forum.services import moderating, posting
 
 
 @pytest.fixture
@@ -109,3 +114,58 @@ def test_a_heated_reply_pauses_first(page, app, forum, js):
     expect(page.get_by_label("Message")).to_have_value("What a STUPID plan")
     page.get_by_role("button", name="Reply", exact=True).click()
     expect(page.locator("#post-3")).to_contain_text("What a STUPID plan")
+
+
+def test_my_posts_lead_to_editing_and_show_each_state(page, app, forum, js):
+    with app.app_context():
+        staff = Member.get_by_id(forum["ann"])
+        bob_reply = Post.get((Post.thread == forum["thread"]) & (Post.number == 2))
+        Member.update(role="staff").where(Member.id == staff.id).execute()
+        moderating.act_on_post(Member.get_by_id(staff.id), Post.with_thread(bob_reply.id), "hide", "uncivil")
+    sign_in(page, "bob@example.org")
+    page.goto("/my/posts")
+    hidden = page.locator(f"#my-post-{bob_reply.id}")
+    expect(hidden).to_contain_text("Hidden while the team reviews reports")
+    expect(hidden).to_contain_text("Reason given: Disrespectful or uncivil")
+    own_thread = page.locator(".my-post").filter(has_text="Bob's own thread")
+    expect(own_thread).to_contain_text("Visible")
+    own_thread.get_by_role("link", name="Edit").click()
+    page.get_by_label("Message").fill("Hello, and welcome")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#messages")).to_contain_text("Your edit is saved.")
+    page.goto("/my/posts")
+    expect(page.locator(".my-post").filter(has_text="Bob's own thread")).to_contain_text("Edited")
+
+
+def test_my_data_downloads_then_the_account_is_deleted(page, app, forum, js):
+    sign_in(page, "bob@example.org")
+    page.goto("/my/data")
+    expect(page.get_by_role("heading", name="Posts (2)")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download it as a JSON file").click()
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert data["profile"]["name"] == "Bob Loud"
+    assert sorted(p["message"] for p in data["posts"]) == ["Bob's long reply", "Hello"]
+    assert "ann@example.org" not in json.dumps(data)
+
+    page.get_by_role("link", name="Delete my account").click()
+    keep = page.get_by_label("Keep them, shown as by a former member, so threads stay readable")
+    keep.check()
+    page.get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.locator("#password-error")).to_be_visible()
+    expect(keep).to_be_checked()
+    with app.app_context():
+        assert Member.get_by_id(forum["bob"]).status == "active"
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.locator("#messages")).to_contain_text("Your account is deleted.")
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    page.goto(f"/t/{forum['thread']}?page=1")
+    expect(page.locator("#post-2")).to_contain_text("Bob's long reply")
+    expect(page.locator("#post-2")).to_contain_text("former member")
+    expect(page.locator("#post-2")).not_to_contain_text("Bob Loud")
+    with app.app_context():
+        gone = Member.get_by_id(forum["bob"])
+        assert gone.status == "deleted" and "bob@example.org" not in gone.email
