@@ -82,15 +82,16 @@ def receive_mail(host, port):
     host = host or app.config["INBOUND_HOST"]
     port = port or app.config["INBOUND_PORT"]
     controller = smtp_controller(app, host, port)
-    controller.start()
-    click.echo(f"Receiving replies for @{app.config['REPLY_DOMAIN']} on {host}:{port}; Ctrl-C stops.")
     try:
+        # Started inside the try: a Ctrl-C while it starts stops it as cleanly as one later.
+        controller.start()
+        click.echo(f"Receiving replies for @{app.config['REPLY_DOMAIN']} on {host}:{port}; Ctrl-C stops.")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
-        controller.stop()
+        controller.stop(no_assert=True)
 
 
 @mail_cli.command("poll")

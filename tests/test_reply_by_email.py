@@ -3,6 +3,7 @@ one `flask mail receive` starts), each becoming exactly one post or a refusal; t
 digest's reply addresses and the purge. The IMAP poller is in test_reply_by_email_imap.py."""
 
 import os
+import select
 import signal
 import smtplib
 import socket
@@ -401,23 +402,40 @@ def test_flask_mail_receive_listens_until_stopped(app, forum, tmp_path):
     }
     root = Path(__file__).resolve().parent.parent
     env["PYTHONPATH"] = str(root)
+    env["PYTHONUNBUFFERED"] = "1"  # its "Receiving replies" line arrives as it is written
     command = [sys.executable, "-m", "flask", "--app", "forum", "mail", "receive"]
     server = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = b""
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                smtp = smtplib.SMTP("127.0.0.1", port, timeout=10)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, server.stdout.read()
-                time.sleep(0.1)
-        with smtp:
+        # The port answers before the command is done starting; Ctrl-C then (a loaded CI machine
+        # once took longer than the test waited) is not the stop this test is about.
+        output = _read_until(server, b"Ctrl-C stops", timeout=30)
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
             smtp.send_message(a_reply(reply_address(app, forum), "Sent to the command."))
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(10)
+        try:
+            rest, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            rest, _ = server.communicate()
+            printed = (output + rest).decode(errors="replace")
+            pytest.fail(f"flask mail receive did not stop on Ctrl-C:\n{printed}")
+    assert server.returncode == 0, (output + rest).decode(errors="replace")
     assert posts_by(app, forum["bob"])[-1].body_md == "Sent to the command."
+
+
+def _read_until(process, marker: bytes, timeout: float) -> bytes:
+    """What the process printed, up to and including `marker` (failing with it if it stops first)."""
+    seen, deadline = b"", time.monotonic() + timeout
+    while marker not in seen:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0 and process.poll() is None, seen.decode(errors="replace")
+        if select.select([process.stdout], [], [], remaining)[0]:
+            chunk = os.read(process.stdout.fileno(), 4096)
+            assert chunk, seen.decode(errors="replace")
+            seen += chunk
+    return seen
 
 
 def _free_port() -> int:
