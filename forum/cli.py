@@ -1,6 +1,7 @@
 """flask --app forum ... commands for admins and scripts (see CONTRACT.md)."""
 
 import logging
+import signal
 import time
 
 import click
@@ -69,11 +70,16 @@ def send_mail(watch, interval):
         pass
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 @mail_cli.command("receive")
 @click.option("--host", default=None, help="Address to listen on (default FORUM_INBOUND_HOST).")
 @click.option("--port", default=None, type=int, help="Port to listen on (default FORUM_INBOUND_PORT).")
 def receive_mail(host, port):
-    """Listen for replies by email over SMTP, until interrupted (behind the network's mail server)."""
+    """Listen for replies by email over SMTP until stopped by Ctrl-C or SIGTERM (behind the
+    network's mail server)."""
     from .inbound import smtp_controller
 
     app = current_app._get_current_object()
@@ -82,6 +88,9 @@ def receive_mail(host, port):
     host = host or app.config["INBOUND_HOST"]
     port = port or app.config["INBOUND_PORT"]
     controller = smtp_controller(app, host, port)
+    # A service manager stops it with SIGTERM; a shell's background job ignores Ctrl-C: both
+    # stop it as Ctrl-C does in a terminal.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         # Started inside the try: a Ctrl-C while it starts stops it as cleanly as one later.
         controller.start()
