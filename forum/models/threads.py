@@ -102,44 +102,54 @@ class Thread(BaseModel):
         query: the thread page is the most visited page, and each of these was a query of its own
         (or part of one, for the last two)."""
         shape = ("thread with category", reader is not None, bool(reader and reader.report_count))
-        if reader is None:
-            rows = prepared(shape, lambda t: cls._with_category(t), thread_id)
-        else:
-            rows = prepared(shape, lambda t, r: cls._with_category(t, reader, r), thread_id, reader.id)
-        thread = rows[0] if rows else None
-        if thread is not None and reader is not None:
-            state = getattr(thread, "reader_state", None)
-            thread.reader_last_read = getattr(state, "reader_last_read", None)
+        extras = []
+        if reader is not None:
+            extras.append("reader_last_read")
+            if reader.report_count:
+                extras.append("reader_reported")
+            extras += ["reader_hidden", "reader_watching"]
+        rows = prepared(
+            shape,
+            lambda *v: cls._with_category(*v, reader=reader),
+            thread_id,
+            *((reader.id,) if reader is not None else ()),
+            rows=lambda cursor: cursor.fetchall(),
+        )
+        if not rows:
+            return None
+        thread = _thread_from_row(rows[0], extras)
+        if reader is not None:
             thread.reader_reported = bool(getattr(thread, "reader_reported", False))
             thread.reader_hidden = bool(thread.reader_hidden)
             thread.reader_watching = bool(thread.reader_watching)
         return thread
 
     @classmethod
-    def _with_category(cls, thread_id, reader=None, reader_id=None):
-        """The query of with_category; `reader_id` stands for reader.id (prepared())."""
-        query = cls.select(cls, Category).join(Category).where(cls.id == thread_id)
+    def _with_category(cls, thread_id, reader_id=None, *, reader):
+        """The query of with_category, its columns in the order _thread_from_row reads them;
+        `reader_id` stands for reader.id (prepared())."""
+        query = (
+            cls.select(*cls._meta.sorted_fields, *Category._meta.sorted_fields)
+            .join(Category)
+            .where(cls.id == thread_id)
+        )
         if reader is not None:
             query = (
-                query.select_extend(ReadState.last_read.alias("reader_last_read"))
+                query.select_extend(ReadState.last_read)
                 .switch(cls)
                 .join(
                     ReadState,
                     JOIN.LEFT_OUTER,
                     on=((ReadState.thread == cls.id) & (ReadState.member == reader_id)),
-                    attr="reader_state",
                 )
             )
             if reader.report_count:
-                query = query.select_extend(
-                    _reported_by(reader_id, "thread", cls.id).alias("reader_reported")
-                )
+                query = query.select_extend(_reported_by(reader_id, "thread", cls.id))
             # Self-moderation: whether the reader hid the thread from their lists, and watches it.
             from .self_moderation import HiddenThread, Watch
 
             query = query.select_extend(
-                _count(HiddenThread, reader_id, cls.id).alias("reader_hidden"),
-                _count(Watch, reader_id, cls.id).alias("reader_watching"),
+                _count(HiddenThread, reader_id, cls.id), _count(Watch, reader_id, cls.id)
             )
         return query
 
@@ -311,6 +321,19 @@ def _post_from_row(row, extras):
     for name, value in zip(extras, row[posts + authors + organisations :], strict=True):
         setattr(post, name, value)
     return post
+
+
+def _thread_from_row(row, extras):
+    """A Thread with `.category` from one row of Thread.with_category, and the extra columns
+    (reader_last_read, ...) as attributes: built directly, like a page of posts."""
+    thread_fields, category_fields = Thread._meta.sorted_fields, Category._meta.sorted_fields
+    threads, categories = len(thread_fields), len(category_fields)
+    thread = model_from_row(Thread, thread_fields, row[:threads])
+    category = row[threads : threads + categories]
+    thread.__rel__["category"] = model_from_row(Category, category_fields, category)
+    for name, value in zip(extras, row[threads + categories :], strict=True):
+        setattr(thread, name, value)
+    return thread
 
 
 def _reported_by(reader_id, target_type, target_id):
