@@ -1,5 +1,7 @@
 """flask-wtf forms: what each form accepts, with messages written for the person filling it in."""
 
+import secrets
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,7 +16,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from .conditional import volatile
 from .services.membership import password_problem
+
+
+def new_submission() -> str:
+    """A new post form's submission key: a double submit of the same form makes one post. Marked
+    volatile, so the page's ETag does not change with it."""
+    return volatile(secrets.token_urlsafe(16))
+
 
 EMAIL_MESSAGE = "Enter an email address like name@example.org."
 

@@ -32,6 +32,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from ...forms import new_submission
 from ..selfmod import author_muted
 from . import bp
 
@@ -159,25 +160,21 @@ SUBMISSION_MARK = "\x00submission\x00"
 
 
 @bp.app_template_global()
-def blank_reply_form(thread, form) -> Markup:
+def blank_reply_form(thread, make_form) -> Markup:
     """The thread page's empty reply form, as `{% include "threads/_reply_form.html" %}` drew it,
     kept once drawn for the thread: the same for every viewer but for the session's CSRF token and
-    the form's submission key, put back each time. A form carrying anything else (text, errors)
-    is drawn afresh."""
-    submission = form.submission.data
-    pristine = not form.errors and not any(
-        field.data for name, field in form._fields.items() if name not in ("submission", "csrf_token")
-    )
-    if not pristine or not submission:
-        # Output of the autoescaping template, as an include would have inserted it.
-        return Markup(render_template("threads/_reply_form.html", thread=thread, reply_form=form))  # noqa: S704
+    the form's submission key, put back each time. `make_form()` builds the blank form, only when
+    the block is not kept yet (building it was a twentieth of the thread page)."""
     cache = block_cache()
     key = ("blank reply form", thread.id, request.script_root)
     token = generate_csrf()
+    submission = new_submission()
     block = cache.get(key)
     if block is None:
+        form = make_form()
+        form.submission.data = submission
         block = render_template("threads/_reply_form.html", thread=thread, reply_form=form)
         cache.put(key, block.replace(token, CSRF_MARK).replace(submission, SUBMISSION_MARK))
     else:
         block = block.replace(CSRF_MARK, token).replace(SUBMISSION_MARK, submission)
-    return Markup(block)  # noqa: S704 (the template's own output, as above)
+    return Markup(block)  # noqa: S704 (the template's own output, as an include would have inserted it)

@@ -4,15 +4,22 @@ staff locking, pinning and moving threads.
 Each route answers a browser with a whole page and an htmx request with the partial that
 changed, from the same template the page includes."""
 
-import secrets
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ...conditional import conditional, volatile
+from ...conditional import conditional
 from ...errors import DomainError, NotFound
-from ...forms import EditPostForm, EmptyForm, ModerationForm, MoveThreadForm, ReplyForm, ThreadForm
+from ...forms import (
+    EditPostForm,
+    EmptyForm,
+    ModerationForm,
+    MoveThreadForm,
+    ReplyForm,
+    ThreadForm,
+    new_submission,
+)
 from ...forms_uploads import PhotoForm
 from ...models import Category, Post, PostRevision, Thread
 from ...policy import can, requires
@@ -48,10 +55,6 @@ def post_url(post) -> str:
     )
 
 
-def _new_submission() -> str:
-    return volatile(secrets.token_urlsafe(16))
-
-
 # -- reading -----------------------------------------------------------------------------------
 
 
@@ -82,8 +85,9 @@ def thread(thread_id):
         # "Next page" in place: the posts are appended and the page links replaced.
         return render_template("threads/_posts_page.html", **context)
     staff_move_form = move_form() if can(current_user, "manage_thread", thread) else None
+    # The blank reply form is built only when its kept block is not there yet (blocks.py).
     return render_template(
-        "threads/thread.html", reply_form=_reply_form(), move_form=staff_move_form, **context
+        "threads/thread.html", reply_form=_reply_form, move_form=staff_move_form, **context
     )
 
 
@@ -121,7 +125,7 @@ def new_thread(slug):
     form = ThreadForm()
     photo_form = PhotoForm()
     if request.method == "GET":
-        form.submission.data = _new_submission()
+        form.submission.data = new_submission()
     preview_html, pause, status = None, [], 200
     if form.validate_on_submit():
         pause = _pause(form.message.data)
@@ -156,7 +160,7 @@ def new_thread(slug):
 
 def _reply_form(**data):
     form = ReplyForm(formdata=None, data=data)
-    form.submission.data = _new_submission()
+    form.submission.data = new_submission()
     return form
 
 
