@@ -272,6 +272,11 @@ class Post(BaseModel):
             .join(Organisation, JOIN.LEFT_OUTER)
             .where((cls.thread == thread_id) & cls.number.between(first, last))
             .order_by(cls.number)
+            # No more rows than the range holds; but PostgreSQL's planner, guessing from how
+            # common low numbers are across all threads, expected thousands and hashed the whole
+            # member table for them (12 ms on a 7,000-post thread at a million posts, 1 ms with
+            # the limit, which makes it walk the (thread, number) index).
+            .limit(POSTS_PER_PAGE)
         )
 
     @classmethod
