@@ -57,8 +57,18 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000, sqlite_synchronous:
         extra = {}
         if "options=" not in urlsplit(url).query:
             extra["options"] = f"-c lock_timeout={int(busy_timeout_ms)}"
+        # A pool keeps each worker thread's connection between requests: a new connection cost
+        # a request a few milliseconds to start a server process, and its first queries
+        # as much again to plan on cold catalog caches (PostgreSQL's thread page at a million
+        # posts, note on #12). The pool checks a connection with a round trip before handing it
+        # out and throws away one the server dropped (a restart, say), so a request never gets a
+        # dead one; a connection older than five minutes is replaced when handed back.
+        # gunicorn's sync workers hold one each, so the server sees one per worker.
+        pooled = url.replace(f"{scheme}://", "postgresql+pool://", 1) if scheme != "psycopg3" else url
+        if pooled != url:
+            extra.update(max_connections=None, stale_timeout=300)
         try:
-            return connect_url(url, **extra)
+            return connect_url(pooled, **extra)
         except Exception as exc:  # a bad port or query string; keep the password out of the message
             raise ConfigError(f"FORUM_DATABASE_URL could not be read: {type(exc).__name__}") from None
     raise ConfigError(

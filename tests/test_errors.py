@@ -141,3 +141,26 @@ def test_a_mistake_in_sql_is_a_500_not_a_busy_database(client):
     assert "no_such_column" in str(log.error.call_args.kwargs["exc_info"])
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+def test_a_connection_the_server_dropped_is_replaced_not_answered_503(app, client):
+    """A pooled connection the database ended (a restart, an administrator) is noticed when the
+    pool hands it out, and the request gets a new one; SQLite's file connections cannot drop."""
+    if not app.config["DATABASE_URL"].startswith("postgres"):
+        pytest.skip("PostgreSQL closes connections from its side; a SQLite connection is a file")
+    import psycopg2
+
+    assert client.get("/charter").status_code == 200
+    with app.app_context():
+        pid = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    with app.app_context():  # the pool keeps the connection between requests
+        assert db.execute_sql("SELECT pg_backend_pid()").fetchone()[0] == pid
+    killer = psycopg2.connect(app.config["DATABASE_URL"])
+    try:
+        killer.autocommit = True
+        killer.cursor().execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        killer.close()
+    assert client.get("/charter").status_code == 200
+    with app.app_context():
+        assert db.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != pid
