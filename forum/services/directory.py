@@ -292,7 +292,7 @@ def read_search(args) -> Search:
 
 
 def search_members(viewer, search: Search, per_page: int = PAGE_SIZE) -> Results:
-    """One page of the directory as `viewer` may see it: three queries, whatever per_page is."""
+    """One page of the directory as `viewer` may see it: two queries, whatever per_page is."""
     policy.require(viewer, "browse_directory")
     total, members, expertise = search_page(search, policy.can(viewer, "see_whole_profile"), per_page)
     return Results(search=search, total=total, members=members, expertise=expertise, per_page=per_page)
