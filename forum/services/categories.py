@@ -216,7 +216,9 @@ def category_threads(member, category, before: str | None, limit: int = THREADS_
         exclude = self_moderation.left_out_for(rest[-1]) if signed_in else None
         return Thread.page_query(category_id, after, limit, exclude)
 
-    rows = prepared(("category page", cursor is not None, signed_in, limit), build, *values)
+    rows = prepared(
+        ("category page", cursor is not None, signed_in, limit), build, *values, rows=Thread.rows_of_page
+    )
     for thread in rows:
         thread.category = category  # already loaded: no query per row when a template asks
     listing = _page(rows, limit, cursor, pinned_first=True)
