@@ -64,11 +64,10 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000, sqlite_synchronous:
         # out and throws away one the server dropped (a restart, say), so a request never gets a
         # dead one; a connection older than five minutes is replaced when handed back.
         # gunicorn's sync workers hold one each, so the server sees one per worker.
-        pooled = url.replace(f"{scheme}://", "postgresql+pool://", 1) if scheme != "psycopg3" else url
-        if pooled != url:
-            extra.update(max_connections=None, stale_timeout=300)
+        url = ("psycopg3" if scheme == "psycopg3" else "postgresql") + "+pool" + url[len(scheme) :]
+        extra.update(max_connections=None, stale_timeout=300)
         try:
-            return connect_url(pooled, **extra)
+            return connect_url(url, **extra)
         except Exception as exc:  # a bad port or query string; keep the password out of the message
             raise ConfigError(f"FORUM_DATABASE_URL could not be read: {type(exc).__name__}") from None
     raise ConfigError(

@@ -15,9 +15,9 @@ def control_attrs(described: list[str], errors, extra: dict) -> dict:
 
 
 def datetime_tag(dt) -> Markup:
-    """A UTC time for people and machines: the same markup as the `datetime_tag` macro in
-    _macros.html, as a global for templates drawn many times a page (_post.html). Importing the
-    macro there rebuilt the macros module on every include: 5% of a thread page's time."""
+    """A UTC time with its time of day, for people and machines, as a <time> element. A global
+    rather than a macro in _macros.html: importing the macros into a template drawn many times a
+    page (_post.html) rebuilt their module on every include, 5% of a thread page's time."""
     # These formats give digits, month names, spaces and punctuation: nothing to escape, so no
     # Markup.format, whose escaping formatter was most of a list of 30 threads' time (note on #12).
     return Markup(f'<time datetime="{dt:%Y-%m-%dT%H:%M:%SZ}">{dt:%-d %b %Y, %H:%M} UTC</time>')  # noqa: S704

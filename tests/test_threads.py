@@ -286,8 +286,11 @@ def test_twenty_posts_a_page_oldest_first(client, make_thread):
     first = text(client.get(f"/t/{thread.id}?page=1"))
     assert first.count('<article class="post') == 20
     assert first.index("Reply number 1<") < first.index("Reply number 2<")
+    assert f'<a href="/t/{thread.id}?page=2" rel="next"' in first
+    assert f'data-hx-get="/t/{thread.id}?page=2"' in first
     second = text(client.get(f"/t/{thread.id}?page=2"))
     assert second.count('<article class="post') == 5 and 'aria-current="page">2<' in second
+    assert f'<a href="/t/{thread.id}?page=1" rel="prev">' in second
     assert client.get(f"/t/{thread.id}?page=3").status_code == 404
     more = client.get(f"/t/{thread.id}?page=2", headers=HTMX)
     assert text(more).count("<article") == 5

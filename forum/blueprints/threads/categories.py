@@ -9,7 +9,7 @@ from ...forms_categories import CategoryForm
 from ...models import Category
 from ...policy import requires
 from ...services import categories
-from ...web import add_form_error, announce, link
+from ...web import add_form_error, announce
 from . import bp
 
 
@@ -97,14 +97,3 @@ def admin_category(category_id):
             return redirect(url_for("threads.admin_categories"))
     return _admin_page(form, editing=editing, status=422 if form.errors else 200)
 
-
-# An id no thread has, replaced by each row's own: a list of 30 threads built its links with 30
-# url_for calls, a tenth of the category page's time (note on #12).
-_ID_MARK = "987654321"
-
-
-@bp.app_template_global()
-def thread_url(thread_id: int) -> str:
-    """url_for("threads.thread", thread_id=thread_id), for lists of threads: built once, then
-    each row's id put in."""
-    return link("threads.thread", thread_id=int(_ID_MARK)).replace(_ID_MARK, str(int(thread_id)))
