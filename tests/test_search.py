@@ -113,6 +113,22 @@ def test_excerpt_marks_the_words_and_escapes_the_rest(app, client, auth, forum, 
     assert "<b>here</b>" not in body
 
 
+@pytest.mark.parametrize("text, html", [
+    ("", ""),
+    (None, ""),
+    ("plain & <simple>", "plain &amp; <simple>".replace("<", "&lt;").replace(">", "&gt;")),
+    ("a \x02word\x03 b \x02two\x03", "a <mark>word</mark> b <mark>two</mark>"),
+    ("<i>\x02x\x03</i>", "&lt;i&gt;<mark>x</mark>&lt;/i&gt;"),
+    # Stray and doubled marks from a cut excerpt: dropped, never shown or left open.
+    ("\x02a\x02b\x03 c\x03 d\x02", "<mark>ab</mark> c d"),
+    ("\x02<b>\x03", "<mark>&lt;b&gt;</mark>"),
+])
+def test_marked_escapes_everything_but_the_marks(text, html):
+    from forum.services.search import marked
+
+    assert str(marked(text)) == html
+
+
 HOSTILE = [
     '"', '""', "'", '"housing', "housing*", "*", "NEAR(housing football)", "housing NEAR football",
     "(housing", "housing)", "((()", "housing AND", "OR", "NOT housing", "-housing", "^housing",
@@ -313,6 +329,26 @@ def test_words_too_common_to_score_put_title_matches_first(app, client, forum, m
     assert hits(client, "?q=orchard") == expected
     monkeypatch.setattr(index, "COMMON", 0)
     assert hits(client, "?q=orchard") == expected
+
+
+def test_a_title_holding_any_of_the_words_comes_first(app, client, forum, monkeypatch):
+    from forum.models import search as index
+
+    ids = make_threads(
+        app,
+        forum,
+        [
+            ("Orchard day", "We planted trees."),
+            ("Apples", "An orchard with trees."),
+            ("Trees", "The orchard grows."),
+            ("Plums", "Nothing about either."),
+        ],
+    )
+    for common in (index.COMMON, 0):
+        monkeypatch.setattr(index, "COMMON", common)
+        found = hits(client, "?q=orchard+trees")
+        assert len(found) == 3
+        assert set(found[:2]) == {ids[0], ids[2]} and found[2] == ids[1]
 
 
 def test_matches_the_filters_leave_out_do_not_shorten_the_page(app, client, auth, forum, monkeypatch):

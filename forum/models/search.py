@@ -216,6 +216,10 @@ def _sqlite_words(words, columns="title body") -> str:
     return "{" + columns + "} : (" + " ".join('"' + w.replace('"', "") + '"' for w in words) + ")"
 
 
+def _sqlite_any_word(words, columns) -> str:
+    return "{" + columns + "} : (" + " OR ".join('"' + w.replace('"', "") + '"' for w in words) + ")"
+
+
 def _months(filters) -> list[str]:
     """The months (YYYYMM) a date range covers, when it has a start and covers few enough to be
     worth narrowing by (else none: the range is then checked on the posts alone)."""
@@ -283,10 +287,15 @@ def _search_sqlite(words, filters, order, limit, offset):
         )
         score_params = [_sqlite_words(rare)]
     else:
-        # Whether the words are in the title, read from the candidate's own row.
-        cand_score = "-(instr(highlight(post_search, 0, char(2), char(3)), char(2)) > 0)"
-        scores = "SELECT NULL AS id, NULL AS score WHERE 0"
-        score_params = []
+        # Whether any of the words is in the title: the candidates' range searched again in the
+        # title column alone, which FTS5 walks by rowid from the oldest candidate (highlight() on
+        # each of RANKED candidates was half of a common two-word search).
+        cand_score = "0"
+        scores = (
+            "SELECT rowid AS id, -1 AS score FROM post_search "
+            "WHERE post_search MATCH ? AND rowid >= (SELECT MIN(id) FROM cand)"
+        )
+        score_params = [_sqlite_any_word(words, "title")]
     sql = (
         f"WITH cand AS MATERIALIZED (SELECT post_search.rowid AS id, {cand_score} AS score "
         "FROM post_search JOIN post p ON p.id = post_search.rowid JOIN thread t ON t.id = p.thread_id "

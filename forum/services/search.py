@@ -202,12 +202,16 @@ def search(viewer, query: Query) -> Results:
     return Results(query, hits[:PER_PAGE], len(hits) > PER_PAGE, readable, ran=True)
 
 
+_MARKED = re.compile(f"{index.MARK_START}(.*?){index.MARK_END}", re.S)
+
+
 def marked(text: str) -> Markup:
-    """Text with the engine's match marks as <mark>, everything else escaped."""
-    out = []
-    for i, piece in enumerate(re.split(f"({index.MARK_START}.*?{index.MARK_END})", text or "", flags=re.S)):
-        if i % 2:
-            out.append(Markup("<mark>{}</mark>").format(piece[1:-1].replace(index.MARK_START, "")))
-        else:
-            out.append(escape(piece.replace(index.MARK_START, "").replace(index.MARK_END, "")))
-    return Markup("").join(out)
+    """Text with the engine's match marks as <mark>, everything else escaped. (Escaping first
+    leaves the marks, two control characters, as they are; forty excerpts and titles a page made
+    this a tenth of the search page's time with Markup.format.)"""
+    html = _MARKED.sub(_mark, str(escape(text or "")))
+    return Markup(html.replace(index.MARK_START, "").replace(index.MARK_END, ""))  # noqa: S704
+
+
+def _mark(match) -> str:
+    return "<mark>" + match.group(1).replace(index.MARK_START, "") + "</mark>"
