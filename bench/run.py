@@ -49,6 +49,9 @@ SIZES = {
 }
 # What Chromium sends: the forum answers with zstd, the cheapest of them to make.
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+# A row of the table that is not a page: the forum answering with the thread page's bytes and no
+# page work (bench/app_floor.py).
+APP_FLOOR = "forum, same bytes, no work"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -200,6 +203,7 @@ def weigh(app, client, path: str) -> dict:
         "encoding": packed.headers.get("Content-Encoding", ""),
         "gzip_bytes": len(gzip.get_data()),
         "_body": packed.get_data(),
+        "_html": plain.get_data(),
         "_headers": {k: v for k, v in packed.headers.items()
                      if k in ("Content-Encoding", "Vary", "Cache-Control", "ETag")},
     }
@@ -360,12 +364,16 @@ def main():
     measured = {name: {"path": path, **weigh(app, client, path)} for name, path in pages(app)}
     thread_page = next(r for n, r in measured.items() if n == "thread first")
     (DATA / "floor-body").write_bytes(thread_page["_body"])
+    (DATA / "floor-html").write_bytes(thread_page["_html"])
     floor_env = {**env, "BENCH_FLOOR_BODY": str(DATA / "floor-body"),
                  "BENCH_FLOOR_HEADERS": json.dumps(thread_page["_headers"])}
     profile_text = profile(app, client, thread_page["path"]) if args.profile else None
 
     forum = Server("forum", "forum:create_app()", env, args.workers)
     floor = Server("floor", "floor:create_app()", floor_env, args.workers, chdir=BENCH)
+    app_floor = Server("app-floor", "app_floor:create_app()",
+                       {**env, "BENCH_FLOOR_HTML": str(DATA / "floor-html"),
+                        "PYTHONPATH": os.pathsep.join([str(BENCH), env["PYTHONPATH"]])}, args.workers)
     try:
         cookie = sign_in_http(forum)
         headers = {"Cookie": cookie, "Accept-Encoding": ACCEPT_ENCODING}
@@ -380,9 +388,16 @@ def main():
                 print(f"  {name}: {result['errors']} errors (non-200 or failed requests)")
         load(floor.url("/"), headers, args.connections, 1)
         floor_row = load(floor.url("/"), headers, args.connections, duration)
+        # The forum's own handling of any request, with the thread page's bytes and no page work.
+        import app_floor as app_floor_module
+
+        load(app_floor.url(app_floor_module.PATH), headers, args.connections, 1)
+        app_floor_row = load(app_floor.url(app_floor_module.PATH), headers, args.connections, duration)
+        rows[APP_FLOOR] = app_floor_row
     finally:
         forum.stop()
         floor.stop()
+        app_floor.stop()
 
     print_table(rows, floor_row)
     checks = targets(rows, floor_row)
