@@ -86,4 +86,23 @@ def init_app(app):
     # zstd and brotli where the browser takes them (smaller, and zstd cheaper to make), gzip for
     # the rest. Pages are compressed per request; brotli's level 4 keeps that cheap.
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
+    # Flask-Compress's own conditional pass ran on every response, formatting a Date header and
+    # comparing validators that were mostly not asked about: a twentieth of a request with no
+    # page work (note on #12). Pages answer conditional requests themselves (`conditional`); a
+    # compressed static file's ETag gains ":zstd" after send_file compared it, so a request that
+    # brings a validator is compared again once compressed, and no other is.
+    app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
+    app.after_request(_revalidate_compressed)  # before Compress's: after_request runs last-first
     compress.init_app(app)
+
+
+def _revalidate_compressed(response):
+    environ = request.environ
+    if (
+        ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and ("ETag" in response.headers or "Last-Modified" in response.headers)
+    ):
+        return response.make_conditional(request)
+    return response

@@ -128,6 +128,17 @@ def link(endpoint: str, **values) -> str:
     return url
 
 
+# An id no row has, replaced by each row's own (row_link).
+_ID_MARK = "987654321"
+
+
+def row_link(endpoint: str, id_name: str, row_id: int, **values) -> str:
+    """url_for(endpoint, **{id_name: row_id}, **values) for a URL naming one row among many: the
+    URL is built once (link) with a marker id, then the row's own id put in. A list of 30 threads
+    built its links with 30 url_for calls, a tenth of the category page's time (note on #12)."""
+    return link(endpoint, **{id_name: int(_ID_MARK)}, **values).replace(_ID_MARK, str(int(row_id)))
+
+
 # What add_response_headers sets on a page when the view set no Cache-Control of its own: the
 # same header werkzeug's cache_control would write, without parsing and rewriting it three times.
 PAGE_CACHE_CONTROL = "private, no-cache"
@@ -214,4 +225,4 @@ def init_app(app):
     app.request_class = type("ForumRequest", (WithoutControls, app.request_class), {})
     app.session_interface = SessionInterface()
     app.after_request(add_response_headers)
-    app.jinja_env.globals.update(asset_url=asset_url, link=link, htmx_version=HTMX_VERSION)
+    app.jinja_env.globals.update(asset_url=asset_url, link=link, row_link=row_link, htmx_version=HTMX_VERSION)

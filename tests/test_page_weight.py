@@ -134,3 +134,20 @@ def test_category_and_home_pages_answer_304_too(app, long_thread):
     for url in ("/", "/c/practice"):
         etag = client.get(url).headers["ETag"]
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304, url
+
+
+@pytest.mark.parametrize("name", ["forum.css", "favicon.svg"])
+def test_a_static_file_compressed_or_not_answers_304_to_its_etag(app, name):
+    client = app.test_client()
+    first = client.get(f"/static/{name}", headers=GZIP)
+    etag = first.headers["ETag"]
+    again = client.get(f"/static/{name}", headers={**GZIP, "If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert client.get(f"/static/{name}", headers={**GZIP, "If-None-Match": '"other"'}).status_code == 200
+
+
+def test_a_page_without_validators_is_not_compared(app):
+    """A page that gave no validator is never answered 304, whatever the request brings."""
+    future = "Tue, 01 Jan 2999 00:00:00 GMT"
+    response = app.test_client().get("/help/", headers={**GZIP, "If-Modified-Since": future})
+    assert response.status_code == 200

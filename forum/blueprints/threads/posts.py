@@ -26,7 +26,7 @@ from ...models import Category, Post, PostRevision, Thread
 from ...policy import can, requires
 from ...services import moderating, posting, self_moderation
 from ...text import render_markdown
-from ...web import add_form_error, announce, link, render_page_or_part, row_id
+from ...web import add_form_error, announce, render_page_or_part, row_id, row_link
 from ..uploads import photo_error, prepare_photo, store_photo
 from . import bp
 
@@ -56,16 +56,10 @@ def post_url(post) -> str:
     )
 
 
-# An id no thread has, replaced by each row's own: a list of 30 threads built its links with 30
-# url_for calls, a tenth of the category page's time (note on #12).
-_ID_MARK = "987654321"
-
-
 @bp.app_template_global()
 def thread_url(thread_id: int) -> str:
-    """url_for("threads.thread", thread_id=thread_id), for lists of threads and page links: built
-    once, then each thread's id put in."""
-    return link("threads.thread", thread_id=int(_ID_MARK)).replace(_ID_MARK, str(int(thread_id)))
+    """url_for("threads.thread", thread_id=thread_id), for lists of threads and page links."""
+    return row_link("threads.thread", "thread_id", thread_id)
 
 
 # -- reading -----------------------------------------------------------------------------------
