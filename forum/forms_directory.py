@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .models.base import parse_id
 from .models.directory import CONTACT_POLICIES, SORTS
 
 
@@ -61,7 +62,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def process_formdata(self, valuelist):
-        self.data = [int(v) for v in valuelist if v.isdigit()]
+        self.data = [number for number in map(parse_id, valuelist) if number]
         if len(self.data) != len(valuelist):
             self.process_errors.append(UNKNOWN_AREA)
 

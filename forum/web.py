@@ -13,6 +13,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
+from .models import base
+
 HTMX_VERSION = "2.0.11"
 
 # No inline script or style and no eval anywhere: htmx is configured (base.html) to need neither.
@@ -173,9 +175,8 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
-# The largest id a row can have on either database (PostgreSQL's integer); a larger number in a
-# URL names nothing, and handing it to the database would fail with an overflow instead of a 404.
-MAX_ID = 2**31 - 1
+# The largest id a row can have (models/base.py): a larger number in a URL is a 404.
+MAX_ID = base.MAX_ID
 
 
 class RowIdConverter(IntegerConverter):

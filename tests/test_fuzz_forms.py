@@ -159,6 +159,10 @@ def test_no_form_answers_500_whatever_is_sent(app, world, who):
         "/moderation/?category=99999999999999999999999",
         "/reports?before=-5",
         "/moderation/log?before=99999999999999999999999",
+        # str.isdigit() takes these; int() does not, or the database's integer cannot hold them.
+        "/members?expertise=99999999999999999999999",
+        "/members?expertise=%C2%B2&page=%C2%B2",
+        "/notifications?before=%C2%B2",
     ],
 )
 def test_numbers_past_any_id_name_nothing(app, world, path):

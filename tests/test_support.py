@@ -208,6 +208,18 @@ def test_notes_are_for_staff_only_and_assigning_is_logged(app, client, make_memb
     assert "Known member" not in client.get(f"/support/requests/{req.id}").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("assignee", ["99999999999999999999999", "\u00b2", "-1", "nobody"])
+def test_assigning_to_no_member_is_refused_and_changes_nothing(app, client, make_member, auth, assignee):
+    staff = make_member("staff@example.org", role="staff")
+    req = _request(app)
+    auth.sign_in("staff@example.org")
+    client.post(f"/moderation/support/{req.id}/assign", data={"assignee": str(staff.id)})
+    response = client.post(f"/moderation/support/{req.id}/assign", data={"assignee": assignee})
+    assert response.status_code in (302, 422)
+    with app.app_context():
+        assert SupportRequest.get_by_id(req.id).assigned_to_id == staff.id
+
+
 def test_complaint_about_staff_reaches_admins_only(app, client, make_member, auth):
     make_member("staff@example.org", role="staff")
     make_member("admin@example.org", role="admin")

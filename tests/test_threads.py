@@ -252,6 +252,15 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(app, make_thread):
         assert Post.get_by_id(1).body_md == "Edit from the phone"
 
 
+@pytest.mark.parametrize("revision", ["99999999999999999999999", "-5", "2147483648", "x"])
+def test_an_edit_from_a_revision_no_post_can_have_is_refused_as_stale(app, make_thread, revision):
+    make_thread()
+    client = signed_in(app, "author@example.org")
+    response = client.post("/p/1/edit", data={"message": "Edit with a forged form", "revision": revision})
+    assert response.status_code == 409
+    assert "Edit with a forged form" in text(response)
+
+
 def test_only_the_author_edits_or_withdraws(app, make_thread):
     make_thread()
     other = signed_in(app, "other@example.org")

@@ -26,6 +26,7 @@ from ..limits import (
     submitted_email,
 )
 from ..models import DOCUMENTS, DocumentVersion, Organisation
+from ..models.base import parse_id
 from ..policy import requires
 from ..services import membership
 from ..web import add_form_error, safe_next
@@ -64,8 +65,8 @@ def _parse_versions(raw: str) -> dict[str, int]:
     versions = {}
     for part in (raw or "").split(","):
         doc, _, version = part.partition(":")
-        if doc in DOCUMENTS and version.isdigit():
-            versions[doc] = int(version)
+        if doc in DOCUMENTS and parse_id(version):
+            versions[doc] = parse_id(version)
     return versions
 
 

@@ -10,6 +10,7 @@ from ..db import db
 from ..errors import DomainError
 from ..forms import EmptyForm
 from ..forms_notifications import settings_form
+from ..models.base import parse_id
 from ..models.notifications import FREQUENCIES, KINDS, PER_PAGE, Notification
 from ..policy import can, requires
 from ..services import notifying
@@ -20,8 +21,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 def _cursor():
     raw = request.args.get("before", "")
-    # Past the database's integer range names nothing, like any other bad id.
-    return int(raw) if raw.isdigit() and len(raw) < 18 else None
+    return parse_id(raw)
 
 
 @bp.get("")

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from ..errors import DomainError, Invalid
 from ..forms_support import AnswerForm, AssignForm, ContactForm, NoteForm, StatusForm
 from ..limits import limiter
+from ..models.base import parse_id
 from ..models.support import STATUSES, TOPICS
 from ..policy import refusal, requires
 from ..services import support
@@ -162,7 +163,8 @@ def assign(request_id):
     req = support.for_staff(current_user, request_id)
     form = AssignForm()
     value = form.assignee.data
-    support.assign(current_user, req, int(value) if value and value.isdigit() else None)
+    # Anything but a member's id names no member (-1) and is refused as such; empty unassigns.
+    support.assign(current_user, req, (parse_id(value) or -1) if value else None)
     return _done(request_id, "The request was assigned.")
 
 

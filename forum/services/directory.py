@@ -10,6 +10,7 @@ from .. import policy
 from ..db import db
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Member, Organisation, utcnow
+from ..models.base import parse_id
 from ..models.directory import (
     CONTACT_POLICIES,
     PAGE_SIZE,
@@ -282,10 +283,11 @@ def read_search(args) -> Search:
         region=" ".join(args.get("region", "").split())[:80],
         organisation=" ".join(args.get("organisation", "").split())[:120],
         sort=args.get("sort") if args.get("sort") in SORTS else "name",
-        page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+        page=min(parse_id(page) or 1, MAX_PAGE),
     )
-    if expertise.isdigit() and Expertise.get_or_none(Expertise.id == int(expertise)):
-        search.expertise = int(expertise)
+    expertise_id = parse_id(expertise)
+    if expertise_id and Expertise.get_or_none(Expertise.id == expertise_id):
+        search.expertise = expertise_id
     elif expertise:
         search.problems["expertise"] = "That area of expertise is not on the list, so it was left out."
     return search
