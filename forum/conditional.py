@@ -102,7 +102,6 @@ def _revalidate_compressed(response):
         ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
         and request.method in ("GET", "HEAD")
         and response.status_code == 200
-        and ("ETag" in response.headers or "Last-Modified" in response.headers)
     ):
         return response.make_conditional(request)
     return response

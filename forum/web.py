@@ -13,7 +13,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from .models import base
+from .models.base import MAX_ID, parse_id
 
 HTMX_VERSION = "2.0.11"
 
@@ -175,10 +175,6 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
 
-# The largest id a row can have (models/base.py): a larger number in a URL is a 404.
-MAX_ID = base.MAX_ID
-
-
 class RowIdConverter(IntegerConverter):
     """<int:...> in every route: a number past MAX_ID does not match, so the answer is 404."""
 
@@ -188,10 +184,10 @@ class RowIdConverter(IntegerConverter):
 
 def row_id(value: str) -> int:
     """For request.args.get(name, type=row_id): an id or a page number, or absent (the default)
-    when it is not a number from 1 to MAX_ID."""
-    number = int(value)
-    if not 0 < number <= MAX_ID:
-        raise ValueError(f"{value} is out of range")
+    when it is not a number from 1 to MAX_ID (parse_id)."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError(f"{value!r} names no row")
     return number
 
 

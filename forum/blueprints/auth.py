@@ -65,8 +65,8 @@ def _parse_versions(raw: str) -> dict[str, int]:
     versions = {}
     for part in (raw or "").split(","):
         doc, _, version = part.partition(":")
-        if doc in DOCUMENTS and parse_id(version):
-            versions[doc] = parse_id(version)
+        if doc in DOCUMENTS and (number := parse_id(version)):
+            versions[doc] = number
     return versions
 
 

@@ -210,14 +210,11 @@ def _no_words(filters, limit, offset):
 # -- SQLite FTS5 ---------------------------------------------------------------------------------
 
 
-def _sqlite_words(words, columns="title body") -> str:
+def _sqlite_words(words, columns="title body", joiner=" ") -> str:
     # Each word quoted: FTS5 then reads it as a string to tokenize, never as an operator; and
-    # limited to the text columns, so no typed word can match a tag.
-    return "{" + columns + "} : (" + " ".join('"' + w.replace('"', "") + '"' for w in words) + ")"
-
-
-def _sqlite_any_word(words, columns) -> str:
-    return "{" + columns + "} : (" + " OR ".join('"' + w.replace('"', "") + '"' for w in words) + ")"
+    # limited to the text columns, so no typed word can match a tag. joiner " ": every word;
+    # " OR ": any of them.
+    return "{" + columns + "} : (" + joiner.join('"' + w.replace('"', "") + '"' for w in words) + ")"
 
 
 def _months(filters) -> list[str]:
@@ -295,7 +292,7 @@ def _search_sqlite(words, filters, order, limit, offset):
             "SELECT rowid AS id, -1 AS score FROM post_search "
             "WHERE post_search MATCH ? AND rowid >= (SELECT MIN(id) FROM cand)"
         )
-        score_params = [_sqlite_any_word(words, "title")]
+        score_params = [_sqlite_words(words, "title", joiner=" OR ")]
     sql = (
         f"WITH cand AS MATERIALIZED (SELECT post_search.rowid AS id, {cand_score} AS score "
         "FROM post_search JOIN post p ON p.id = post_search.rowid JOIN thread t ON t.id = p.thread_id "

@@ -96,4 +96,3 @@ def admin_category(category_id):
             flash(f"The category {changed.name} is saved.", "success")
             return redirect(url_for("threads.admin_categories"))
     return _admin_page(form, editing=editing, status=422 if form.errors else 200)
-

@@ -22,7 +22,8 @@ from ...forms import (
     new_submission,
 )
 from ...forms_uploads import PhotoForm
-from ...models import Category, Post, PostRevision, Thread, base
+from ...models import Category, Post, PostRevision, Thread
+from ...models.base import parse_id
 from ...policy import can, requires
 from ...services import moderating, posting, self_moderation
 from ...text import render_markdown
@@ -271,14 +272,10 @@ def _reply_error(thread, form, status, photo_form=None):
 
 
 def _revision(raw) -> int:
-    """The revision the edit form was opened at; one that is not a number, or past any the
-    database can hold, matches no revision, so the edit is refused as stale (with the text
-    kept) rather than failing."""
-    try:
-        number = int(raw or 0)
-    except ValueError:
-        return -1
-    return number if 0 <= number <= base.MAX_ID else -1
+    """The revision the edit form was opened at; anything else (not a number, or past any the
+    database can hold) matches no revision, so the edit is refused as stale (with the text kept)
+    rather than failing."""
+    return parse_id(raw) or -1
 
 
 def _own_post(post_id, action):
