@@ -86,7 +86,7 @@ def flask(env, *args):
 def prepare_database(env, size: str):
     flask(env, "db", "upgrade")
     app = make_app(env)
-    from forum.bench_data import BENCH_MEMBER
+    from forum.commands.bench_data import BENCH_MEMBER
     from forum.models import Member
 
     with app.app_context():
@@ -120,7 +120,7 @@ def make_app(env):
 
 def pages(app) -> list[tuple[str, str]]:
     """(name, path) of each page measured; search and notifications when the forum has them."""
-    from forum.bench_data import BENCH_MEMBER
+    from forum.commands.bench_data import BENCH_MEMBER
     from forum.models import THREADS_PER_PAGE, Category, Member, Thread
     from forum.services.categories import Cursor
 
@@ -160,7 +160,7 @@ def pages(app) -> list[tuple[str, str]]:
 
 
 def sign_in_test_client(app):
-    from forum.bench_data import BENCH_MEMBER, BENCH_PASSWORD
+    from forum.commands.bench_data import BENCH_MEMBER, BENCH_PASSWORD
 
     client = app.test_client()
     response = client.post("/sign-in", data={"email": BENCH_MEMBER, "password": BENCH_PASSWORD,
@@ -177,7 +177,7 @@ def csrf_from(html: str) -> str:
 
 def weigh(app, client, path: str) -> dict:
     """Queries, raw and compressed bytes of one page, in process."""
-    from forum.db import db
+    from forum.models.db import db
 
     statements = []
     database = db.obj
@@ -261,7 +261,7 @@ class Server:
 
 def sign_in_http(server) -> str:
     """The session cookie of the benchmark member, signed in through the server like a browser."""
-    from forum.bench_data import BENCH_MEMBER, BENCH_PASSWORD
+    from forum.commands.bench_data import BENCH_MEMBER, BENCH_PASSWORD
 
     conn = HTTPConnection("127.0.0.1", server.port, timeout=30)
     conn.request("GET", "/sign-in")

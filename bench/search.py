@@ -66,7 +66,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure(app, client, args: dict, repeat: int) -> dict:
-    from forum.bench_data import BENCH_MEMBER
+    from forum.commands.bench_data import BENCH_MEMBER
     from forum.models import Member
     from forum.services import search
 

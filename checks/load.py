@@ -277,8 +277,8 @@ def app_for(env):
 
 
 def prepare(app, members: int, thread_count: int):
-    from forum.db import upgrade
     from forum.models import Category
+    from forum.models.db import upgrade
     from forum.services import documents, membership, posting
 
     with app.app_context():
@@ -299,8 +299,8 @@ def prepare(app, members: int, thread_count: int):
 
 
 def verify(app, acknowledged: set[str], sqlite_path: Path | None) -> list[str]:
-    from forum.db import db
     from forum.models import Category, Member, Post, Thread
+    from forum.models.db import db
     from forum.models.reports import Report
 
     wrong = []
@@ -441,7 +441,7 @@ def main():
         server.stop()
     finally:
         if drop:
-            from forum.db import db
+            from forum.models.db import db
 
             db.close()
             drop()

@@ -7,7 +7,9 @@ from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, conditional, config, db, errors, limits, login, policy, templating, web
+from . import blueprints, commands, config, errors, policy, web
+from .models import db
+from .web import conditional, limits, login, templating
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -37,30 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login.init_app(app)
     policy.init_app(app)
     templating.init_app(app)
-    cli.init_app(app)
+    commands.init_app(app)
 
-    from .blueprints import admin, auth, directory, moderation, pages, reports, threads
-
-    for blueprint in (threads.bp, pages.bp, auth.bp, moderation.bp, admin.bp, directory.bp, reports.bp):
-        app.register_blueprint(blueprint)
-    from .blueprints import help as help_pages
-    from .blueprints import support
-
-    for blueprint in (help_pages.bp, support.bp, support.staff_bp):
-        app.register_blueprint(blueprint)
-    from .blueprints import selfmod
-
-    app.register_blueprint(selfmod.bp)
-    from .blueprints import uploads
-
-    app.register_blueprint(uploads.bp)
-    from .blueprints import feeds, search
-
-    app.register_blueprint(search.bp)
-    app.register_blueprint(feeds.bp)
-    from .blueprints import email_replies, notifications
-
-    app.register_blueprint(notifications.bp)
-    app.register_blueprint(email_replies.bp)
+    blueprints.register(app)
     limits.skip_idle_check(app)
     return app

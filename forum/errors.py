@@ -5,7 +5,7 @@ import logging
 from flask import current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .db import UNAVAILABLE
+from .models.db import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 

@@ -108,8 +108,8 @@ RULES = {
     "manage_own_account": lambda m, t: _signed_in(m) and m.status in ("applicant", "active", "suspended"),
     "review_applications": lambda m, t: is_staff(m),
     "moderate": lambda m, t: is_staff(m),
-    "publish_documents": lambda m, t: is_admin(m),
-    "manage_categories": lambda m, t: is_admin(m),
+    # The admin pages: categories, and new versions of the Charter, Code of Conduct and Terms.
+    "administer": lambda m, t: is_admin(m),
     # Threads and posts: the target is the category, thread or post acted on.
     "read_category": may_read_category,
     "start_thread": may_start_thread,

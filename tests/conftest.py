@@ -12,7 +12,7 @@ from helpers import PASSWORD
 from jinja2 import BytecodeCache
 
 from forum import create_app
-from forum.db import close_all, db
+from forum.models.db import close_all, db
 from forum.services import documents
 
 
@@ -86,7 +86,7 @@ TEST_CONFIG = {
 def _migrate(url: str, instance: Path) -> None:
     app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "INSTANCE_PATH": str(instance)})
     with app.app_context():
-        from forum.db import upgrade
+        from forum.models.db import upgrade
 
         upgrade(app.config["MIGRATIONS_DIR"])
         documents.install_shipped()

@@ -2,7 +2,7 @@
 
 from peewee import fn
 
-from forum.bench_data import BENCH_MEMBER, BENCH_PASSWORD
+from forum.commands.bench_data import BENCH_MEMBER, BENCH_PASSWORD
 from forum.models import Category, Member, Post, ReadState, Thread
 from forum.models.reports import Report
 

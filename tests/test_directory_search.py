@@ -175,7 +175,7 @@ def test_search_stays_fast_at_ten_thousand_members(app, make_member):
     both databases. Measured at about 10-110 ms; the bound leaves room for a slow CI machine."""
     import random
 
-    from forum.db import db
+    from forum.models.db import db
 
     random.seed(6)
     words = ["youth", "housing", "english", "refugee", "arts", "sport", "faith", "women", "health", "art"]

@@ -7,8 +7,8 @@ from unittest.mock import patch
 import pytest
 from flask import request
 
-from forum.db import db
 from forum.models import DocumentVersion
+from forum.models.db import db
 
 HTMX = {"HX-Request": "true"}
 
@@ -92,7 +92,7 @@ def test_unexpected_error_is_a_500_page_without_internals(client):
 
 
 def test_database_gone_is_503(make_app, tmp_path):
-    from forum.db import database_from_url
+    from forum.models.db import database_from_url
 
     app = make_app(PROPAGATE_EXCEPTIONS=False)
     broken = (

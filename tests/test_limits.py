@@ -52,7 +52,7 @@ def test_every_limit_is_a_routes_own_so_no_check_runs_before_each_request(app):
     """flask-limiter's before-request hook only enforces app-wide limits; the forum has none, so
     create_app drops it (note on #12). Adding a default, application, meta or blueprint limit
     makes app_wide_limits() true and the hook stays: then this test is the one to update."""
-    from forum.limits import app_wide_limits, limiter
+    from forum.web.limits import app_wide_limits, limiter
 
     assert not app_wide_limits()
     assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])

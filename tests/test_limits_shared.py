@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from forum.limits import SIGN_IN_PER_ADDRESS
+from forum.web.limits import SIGN_IN_PER_ADDRESS
 
 REDIS = ("127.0.0.1", 6379)
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from forum import mail
 from forum.config import ConfigError
-from forum.db import db
+from forum.mail import outbox as mail
 from forum.models import OutboxMessage, utcnow
+from forum.models.db import db
 
 
 def _unused_port() -> int:
@@ -176,7 +176,7 @@ def test_mail_send_watch_keeps_sending_until_interrupted(make_app, smtp_server, 
         if len(rounds) == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr("forum.cli.time.sleep", sleep)
+    monkeypatch.setattr("forum.commands.time.sleep", sleep)
     result = app.test_cli_runner().invoke(args=["mail", "send", "--watch", "--interval", "2"])
     assert result.exit_code == 0, result.output
     # An idle round prints nothing, so a watching sender does not fill the terminal.

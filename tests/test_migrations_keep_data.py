@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from forum.db import db, upgrade
 from forum.models import Post, Thread
+from forum.models.db import db, upgrade
 
 
 def insert(table: str, **values) -> int:

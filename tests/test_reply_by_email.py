@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import PASSWORD
 
-from forum.inbound import smtp_controller
+from forum.mail.intake import smtp_controller
 from forum.models import Category, Member, OutboxMessage, Post, Thread, utcnow
 from forum.models.inbound import InboundMessage
 from forum.services import email_replies, notifying, posting

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from forum.inbound import poll_imap
+from forum.mail.intake import poll_imap
 from forum.models import Category, Member, OutboxMessage, Post, Thread
 from forum.models.inbound import InboundMessage
 from forum.services import email_replies, posting

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from helpers import PASSWORD
 
-from forum import mail
 from forum.errors import NotAllowed
+from forum.mail import outbox as mail
 from forum.models import Category, Member, Post, Thread, utcnow
 from forum.models.reports import Report
 from forum.services import posting, reporting

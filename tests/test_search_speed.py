@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from forum.db import db
 from forum.models import Category, Member, Post, Thread, utcnow
 from forum.models import search as index
+from forum.models.db import db
 from forum.services import search
 
 WORDS = (  # noqa: SIM905

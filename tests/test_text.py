@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from forum.text import render_markdown
+from forum.services.text import render_markdown
 
 
 def test_markdown_basics():

@@ -4,10 +4,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
-from ..forms import (
+from ..forms import EmptyForm
+from ..forms.auth import (
     AcceptForm,
     EmailChangeForm,
-    EmptyForm,
     JoinForm,
     NameForm,
     NewPasswordForm,
@@ -15,7 +15,13 @@ from ..forms import (
     ResetRequestForm,
     SignInForm,
 )
-from ..limits import (
+from ..models import DOCUMENTS, DocumentVersion, Organisation
+from ..models.base import parse_id
+from ..models.directory import REGIONS
+from ..policy import requires
+from ..services import membership
+from ..web import add_form_error, safe_next
+from ..web.limits import (
     JOIN_PER_ADDRESS,
     RESET_PER_ACCOUNT,
     RESET_PER_ADDRESS,
@@ -25,11 +31,6 @@ from ..limits import (
     limiter,
     submitted_email,
 )
-from ..models import DOCUMENTS, DocumentVersion, Organisation
-from ..models.base import parse_id
-from ..policy import requires
-from ..services import membership
-from ..web import add_form_error, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -39,20 +40,6 @@ ACCEPT_FIELDS = {
     "code-of-conduct": "accept_code_of_conduct",
     "terms": "accept_terms",
 }
-REGIONS = (
-    "East Midlands",
-    "East of England",
-    "London",
-    "North East",
-    "North West",
-    "Northern Ireland",
-    "Scotland",
-    "South East",
-    "South West",
-    "Wales",
-    "West Midlands",
-    "Yorkshire and the Humber",
-)
 # Reachable while a new Charter version waits for acceptance.
 ACCEPTANCE_EXEMPT = {"static", "auth.accept", "auth.sign_out", "pages.document"}
 

@@ -6,8 +6,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from ..db import db
 from ..forms import EmptyForm
+from ..models.db import db
 from ..policy import requires
 from ..services import email_replies
 from ..web import announce

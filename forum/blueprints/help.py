@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 
 from ..errors import NotFound
-from ..text import render_markdown
+from ..services.text import render_markdown
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 

@@ -7,11 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import Conflict, DomainError, NotFound
-from ..forms import (
+from ..forms import EmptyForm
+from ..forms.moderation import (
     DeclineForm,
     DeleteMemberForm,
     DismissForm,
-    EmptyForm,
     ModerationForm,
     StaffNoteForm,
     SuspendForm,

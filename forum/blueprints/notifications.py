@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import csrf
-from ..db import db
 from ..errors import DomainError
 from ..forms import EmptyForm
-from ..forms_notifications import settings_form
+from ..forms.notifications import settings_form
 from ..models.base import parse_id
+from ..models.db import db
 from ..models.notifications import FREQUENCIES, KINDS, PER_PAGE, Notification
 from ..policy import can, requires
 from ..services import notifying

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from .. import policy
 from ..errors import DomainError
-from ..forms_reports import AddToReportForm, ReportForm
+from ..forms.reports import AddToReportForm, ReportForm
 from ..models.reports import Report
 from ..policy import can, requires
 from ..services import reporting

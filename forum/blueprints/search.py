@@ -4,7 +4,7 @@ with htmx the same URL answers with the results alone, and the address bar keeps
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..forms_search import form_for
+from ..forms.search import form_for
 from ..services import search as searching
 
 bp = Blueprint("search", __name__)

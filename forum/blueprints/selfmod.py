@@ -10,7 +10,7 @@ from flask_login import current_user, logout_user
 
 from ..errors import DomainError
 from ..forms import EmptyForm
-from ..forms_selfmod import DeleteAccountForm, LowDataForm
+from ..forms.selfmod import DeleteAccountForm, LowDataForm
 from ..policy import requires
 from ..services import my_data, self_moderation, watching
 from ..web import add_form_error, announce, render_page_or_part, row_id, safe_next

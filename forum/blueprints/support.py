@@ -5,13 +5,13 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import DomainError, Invalid
-from ..forms_support import AnswerForm, AssignForm, ContactForm, NoteForm, StatusForm
-from ..limits import limiter
+from ..forms.support import AnswerForm, AssignForm, ContactForm, NoteForm, StatusForm
 from ..models.base import parse_id
 from ..models.support import STATUSES, TOPICS
 from ..policy import refusal, requires
 from ..services import support
 from ..web import add_form_error, announce, render_page_or_part
+from ..web.limits import limiter
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 staff_bp = Blueprint("support_inbox", __name__, url_prefix="/moderation/support")

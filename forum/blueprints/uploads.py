@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..errors import DomainError, NotFound
 from ..forms import EmptyForm
-from ..forms_uploads import PhotoForm, PictureForm
+from ..forms.uploads import PhotoForm, PictureForm
 from ..models import Organisation
 from ..models.uploads import Upload
 from ..policy import can, require, requires

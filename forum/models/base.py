@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from peewee import CharField, Field, ForeignKeyField, IntegerField, Model, TextField
 
-from ..db import db
+from .db import db
 
 # The largest id a row can have on either database (PostgreSQL's integer); a larger number names
 # nothing, and handing it to the database would fail with an overflow instead of finding nothing.

@@ -23,6 +23,22 @@ from peewee import (
 from .base import BaseModel, utcnow
 from .members import Member, Organisation
 
+# The regions offered as a member's or an organisation's region (members may still type another).
+REGIONS = (
+    "East Midlands",
+    "East of England",
+    "London",
+    "North East",
+    "North West",
+    "Northern Ireland",
+    "Scotland",
+    "South East",
+    "South West",
+    "Wales",
+    "West Midlands",
+    "Yorkshire and the Humber",
+)
+
 CONTACT_POLICIES = {
     "nobody": "Nobody: I don't take contact requests",
     "shared": "Members who share an area of expertise or my region",

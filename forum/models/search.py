@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from peewee import PostgresqlDatabase
 
-from ..db import db
 from .base import utcnow
+from .db import db
 from .threads import Post
 
 # Marks around matched words in excerpts: control characters that never survive into a post's

@@ -11,12 +11,13 @@ from datetime import timedelta
 from flask import current_app, render_template
 from peewee import IntegrityError, fn
 
-from .. import mail, policy
-from ..db import db
+from .. import policy
 from ..errors import Conflict, Invalid, NotAllowed, NotFound
+from ..links import absolute_url, path_for
+from ..mail import outbox as mail
 from ..models import Member, Mute, utcnow
+from ..models.db import db
 from ..models.directory import CONTACT_POLICIES, ContactRequest, MemberExpertise
-from ..web import absolute_url, path_for
 from . import notifying
 
 # Requests a member may send in any 24 hours, not counting ones already accepted: enough to reach

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 from peewee import JOIN, IntegrityError
 
 from .. import policy
-from ..db import db
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Member, Organisation, utcnow
 from ..models.base import parse_id
+from ..models.db import db
 from ..models.directory import (
     CONTACT_POLICIES,
     PAGE_SIZE,
@@ -21,7 +21,7 @@ from ..models.directory import (
     regions_in_use,
     search_page,
 )
-from ..text import render_markdown
+from .text import render_markdown
 
 # A profile has room for a focused list; more stops saying anything about the person.
 MAX_EXPERTISE = 12

@@ -2,11 +2,11 @@
 
 from importlib import resources
 
-from ..db import db
 from ..errors import Invalid, NotFound
 from ..models import DOCUMENTS, DocumentVersion
-from ..text import render_markdown
+from ..models.db import db
 from . import notifying
+from .text import render_markdown
 
 
 def shipped_text(document: str) -> str:

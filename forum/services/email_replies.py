@@ -1,5 +1,5 @@
 """Reply by email: the reply addresses notifications carry, and `receive()`, the one function
-that both ways mail comes in (the SMTP listener and the IMAP poller, forum/inbound.py) hand each
+that both ways mail comes in (the SMTP listener and the IMAP poller, forum/mail/intake.py) hand each
 raw message to.
 
 A reply address is reply+TOKEN@FORUM_REPLY_DOMAIN. The token names a member, a thread, the
@@ -22,12 +22,13 @@ from email.utils import getaddresses, parseaddr
 from flask import current_app, render_template
 from peewee import IntegrityError
 
-from .. import mail, mailtext
-from ..db import db
 from ..errors import DomainError
+from ..links import absolute_url, path_for
+from ..mail import outbox as mail
+from ..mail import reading as mailtext
 from ..models import Member, Thread, normalise_email, utcnow
+from ..models.db import db
 from ..models.inbound import InboundMessage
-from ..web import absolute_url, path_for
 from . import posting, self_moderation
 
 # "r": a reply address from a notification; "p": the address of a pause email, whose reply is

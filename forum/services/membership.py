@@ -10,9 +10,9 @@ from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from .. import mail, policy
-from ..db import db
+from .. import policy
 from ..errors import Conflict, Invalid, NotFound
+from ..mail import outbox as mail
 from ..models import (
     ROLES,
     Acceptance,
@@ -23,6 +23,7 @@ from ..models import (
     normalise_email,
     utcnow,
 )
+from ..models.db import db
 from . import moderating
 
 VERIFY_LIFETIME = timedelta(hours=24)

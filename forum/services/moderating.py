@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 
-from .. import mail, policy
-from ..db import db
+from .. import policy
 from ..errors import Conflict, Invalid
+from ..mail import outbox as mail
 from ..models import (
     ACTIONS,
     MODERATION_REASONS,
@@ -23,6 +23,7 @@ from ..models import (
     Thread,
     utcnow,
 )
+from ..models.db import db
 from ..models.search import refresh_posts, refresh_posts_by, refresh_thread
 from ..web import row_id
 from . import notifying, reporting

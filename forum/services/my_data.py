@@ -6,9 +6,9 @@ to others."""
 from werkzeug.security import check_password_hash
 
 from .. import policy
-from ..db import db
 from ..errors import Conflict, Invalid
 from ..models import Acceptance, Member, Mute, Organisation, Post, Thread, Watch
+from ..models.db import db
 from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report

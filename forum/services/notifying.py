@@ -16,8 +16,9 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import Case, fn
 
-from .. import mail
 from ..errors import Invalid, NotFound
+from ..links import absolute_link, absolute_url, path_for
+from ..mail import outbox as mail
 from ..models import Member, Mute, Post, utcnow
 from ..models.notifications import (
     DEFAULT_FREQUENCY,
@@ -26,7 +27,6 @@ from ..models.notifications import (
     Notification,
     NotificationSetting,
 )
-from ..web import absolute_link, absolute_url, path_for
 from . import email_replies
 
 TELLABLE = ("active", "suspended")

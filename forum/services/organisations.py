@@ -4,11 +4,11 @@ merging a duplicate into the organisation to keep (staff)."""
 from peewee import IntegrityError
 
 from .. import policy
-from ..db import db
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Member, Organisation
-from ..text import render_markdown
+from ..models.db import db
 from .directory import clean_website
+from .text import render_markdown
 
 
 def get(organisation_id: int) -> Organisation:

@@ -7,13 +7,13 @@ from flask import current_app
 from peewee import Case, IntegrityError, fn
 
 from .. import policy
-from ..db import db
 from ..errors import Conflict, Invalid, NotAllowed
+from ..links import path_for
 from ..models import SHARING, Category, Member, Post, PostRevision, ReadState, Thread, utcnow
+from ..models.db import db
 from ..models.search import refresh_posts
-from ..text import render_markdown
-from ..web import path_for
 from . import notifying, watching
+from .text import render_markdown
 
 
 class PostingTooFast(Invalid):

@@ -9,11 +9,12 @@ from flask import current_app, render_template
 from peewee import Case, fn
 from werkzeug.datastructures import MultiDict
 
-from .. import mail
+from ..links import absolute_url
+from ..mail import outbox as mail
 from ..models import Category, Member, Post, Thread, utcnow
 from ..models.reports import REASONS, TARGET_TYPES, Report
 from ..models.uploads import Upload
-from ..web import absolute_url, row_id
+from ..web import row_id
 
 QUEUE_LIMIT = 100
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from .. import policy
 from ..errors import NotFound
+from ..links import path_for
 from ..models import Member, Post, Thread
 from ..models.reports import TARGET_TYPES
 from ..models.uploads import Upload
-from ..web import path_for
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from datetime import timedelta
 from flask import current_app, render_template
 from peewee import IntegrityError
 
-from .. import mail, policy
-from ..db import db
+from .. import policy
 from ..errors import Conflict, Invalid, NotFound
+from ..links import absolute_link, path_for
+from ..mail import outbox as mail
 from ..models import Member, Post, normalise_email, utcnow
+from ..models.db import db
 from ..models.reports import MAX_NOTE_LENGTH, MAX_NOTE_TOTAL, REASONS, REPORTS_PER_PAGE, Report
 from ..models.search import refresh_posts
-from ..web import absolute_link, path_for
 from . import notifying
 from .report_targets import Target, load_target, reported_items, target_for
 

@@ -8,12 +8,13 @@ from flask import current_app, has_request_context, render_template
 from flask import request as flask_request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .. import mail, policy
-from ..db import db
+from .. import policy
 from ..errors import Conflict, Invalid, NotFound
+from ..links import path_for
+from ..mail import outbox as mail
 from ..models import Member, Post, Thread, normalise_email, utcnow
+from ..models.db import db
 from ..models.support import STATUSES, TOPICS, SupportReply, SupportRequest
-from ..web import path_for
 from . import moderating
 
 MAX_MESSAGE = 5000

@@ -19,9 +19,9 @@ from flask import current_app
 from PIL import Image, ImageOps
 
 from .. import policy
-from ..db import db
 from ..errors import Invalid, NotAllowed
 from ..models import utcnow
+from ..models.db import db
 from ..models.uploads import SIZES, Upload
 
 # Magic numbers of the formats accepted, and what each is stored as. A GIF is stored as a PNG of

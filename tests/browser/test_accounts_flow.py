@@ -7,7 +7,7 @@ import pytest
 from helpers import PASSWORD, link_in
 from playwright.sync_api import expect
 
-from forum import mail
+from forum.mail import outbox as mail
 from forum.services import documents
 
 

@@ -9,7 +9,7 @@ from helpers import link_in
 from playwright.sync_api import expect
 from viewers import sign_in
 
-from forum import mail
+from forum.mail import outbox as mail
 from forum.models import Member
 from forum.services import directory
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from viewers import sign_in
 
-from forum import mail
+from forum.mail import outbox as mail
 from forum.models import Category
 from forum.models.reports import Report
 from forum.services import posting, reporting

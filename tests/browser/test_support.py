@@ -7,7 +7,7 @@ import pytest
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
-from forum import mail
+from forum.mail import outbox as mail
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ...errors import DomainError
 from ...forms import EmptyForm
-from ...forms_directory import ContactForm
+from ...forms.directory import ContactForm
 from ...models.directory import ContactRequest
 from ...services import contact
 from ...web import add_form_error, announce

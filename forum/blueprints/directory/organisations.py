@@ -5,13 +5,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...errors import DomainError
-from ...forms_directory import MergeForm, OrganisationForm
+from ...forms.directory import MergeForm, OrganisationForm
 from ...models import Organisation
-from ...models.directory import organisation_members
+from ...models.directory import REGIONS, organisation_members
 from ...policy import can, require
 from ...services import organisations
 from ...web import add_form_error
-from ..auth import REGIONS
 from . import bp
 
 EDITORS_ONLY = "Only the organisation's own members and staff can edit its page."

@@ -4,12 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...errors import DomainError, NotFound
-from ...forms_directory import ProfileForm, SearchForm, choices
+from ...forms.directory import ProfileForm, SearchForm, choices
 from ...models import Organisation
-from ...models.directory import Expertise
+from ...models.directory import REGIONS, Expertise
 from ...services import contact, directory
 from ...web import add_form_error, announce, render_page_or_part
-from ..auth import REGIONS
 from . import bp
 
 # -- the directory ---------------------------------------------------------------------------------

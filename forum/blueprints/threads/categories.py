@@ -1,15 +1,12 @@
-"""The home page, category pages, the unread list, and admin of categories."""
+"""The home page, category pages and the unread list."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
-from ...conditional import conditional
-from ...errors import DomainError
-from ...forms_categories import CategoryForm
-from ...models import Category
 from ...policy import requires
 from ...services import categories
-from ...web import add_form_error, announce
+from ...web import announce
+from ...web.conditional import conditional
 from . import bp
 
 
@@ -53,46 +50,3 @@ def unread():
 
 
 # -- admin ---------------------------------------------------------------------------------------
-
-
-def _admin_page(form, editing=None, status=200):
-    return render_template(
-        "admin/categories.html", categories=list(Category.listed()), form=form, editing=editing
-    ), status
-
-
-@bp.route("/admin/categories", methods=["GET", "POST"])
-@requires("manage_categories")
-def admin_categories():
-    form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            created = categories.create_category(
-                form.name.data,
-                form.description.data,
-                form.read_access.data,
-                form.post_access.data,
-                form.position.data,
-            )
-        except DomainError as error:
-            add_form_error(form, error)
-        else:
-            flash(f"The category {created.name} is created, at /c/{created.slug}.", "success")
-            return redirect(url_for("threads.admin_categories"))
-    return _admin_page(form, status=422 if form.errors else 200)
-
-
-@bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
-@requires("manage_categories")
-def admin_category(category_id):
-    editing = categories.category_by_id(category_id)
-    form = CategoryForm(obj=editing)
-    if form.validate_on_submit():
-        try:
-            changed = categories.update_category(category_id, form.data)
-        except DomainError as error:
-            add_form_error(form, error)
-        else:
-            flash(f"The category {changed.name} is saved.", "success")
-            return redirect(url_for("threads.admin_categories"))
-    return _admin_page(form, editing=editing, status=422 if form.errors else 200)

@@ -10,24 +10,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ...conditional import conditional
 from ...errors import DomainError, NotFound
-from ...forms import (
-    EditPostForm,
-    EmptyForm,
-    ModerationForm,
-    MoveThreadForm,
-    ReplyForm,
-    ThreadForm,
-    new_submission,
-)
-from ...forms_uploads import PhotoForm
+from ...forms import EmptyForm, new_submission
+from ...forms.moderation import ModerationForm
+from ...forms.threads import EditPostForm, MoveThreadForm, ReplyForm, ThreadForm
+from ...forms.uploads import PhotoForm
+from ...links import row_link
 from ...models import Category, Post, PostRevision, Thread
 from ...models.base import parse_id
 from ...policy import can, requires
 from ...services import moderating, posting, self_moderation
-from ...text import render_markdown
-from ...web import add_form_error, announce, render_page_or_part, row_id, row_link
+from ...services.text import render_markdown
+from ...web import add_form_error, announce, render_page_or_part, row_id
+from ...web.conditional import conditional
 from ..uploads import photo_error, prepare_photo, store_photo
 from . import bp
 

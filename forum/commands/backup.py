@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .db import POSTGRES_SCHEMES, SQLITE_SCHEMES
+from ..models.db import POSTGRES_SCHEMES, SQLITE_SCHEMES
 
 
 class BackupError(Exception):

@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
-from .models.reports import MAX_NOTE_LENGTH, REASONS
+from ..models.reports import MAX_NOTE_LENGTH, REASONS
 
 NOTE_TOO_LONG = f"Use at most {MAX_NOTE_LENGTH:,} characters."
 URGENT_LABEL = "Urgent: someone is at risk of harm, or this is illegal"

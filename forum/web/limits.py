@@ -12,7 +12,7 @@ from flask import request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-from .models import normalise_email
+from ..models import normalise_email
 
 limiter = Limiter(key_func=get_remote_address)
 
@@ -35,7 +35,7 @@ def failed(response) -> bool:
 
 
 def handle_rate_limited(exc: RateLimitExceeded):
-    from .errors import render_error
+    from ..errors import render_error
 
     reset_at = getattr(limiter.current_limit, "reset_at", None) or (time.time() + 60)
     wait = max(1, math.ceil(reset_at - time.time()))

@@ -1,19 +1,17 @@
 """What every response shares: security headers, cache rules, versioned assets, page-or-fragment."""
 
-import hashlib
 import json
 import re
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, make_response, render_template, request, url_for
+from flask import make_response, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from .models.base import MAX_ID, parse_id
+from ..links import asset_url, link, row_link
+from ..models.base import MAX_ID, parse_id
 
 HTMX_VERSION = "2.0.11"
 
@@ -55,29 +53,6 @@ def announce(body, message: str, focus: str | None = None, kind: str = "success"
     return response
 
 
-def path_for(endpoint: str, **values) -> str:
-    """A path on this site, also outside a request (the CLI, seeding data, tests)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A full URL for an email: from the request when there is one, else from FORUM_BASE_URL."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)
-
-
-def absolute_link(path: str) -> str:
-    """absolute_url for a path already built (a notification's link, a reported item's url)."""
-    if not path.startswith("/"):
-        return path
-    if has_request_context():
-        return request.host_url.rstrip("/") + path
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
 def add_form_error(form, error) -> None:
     """Show a domain error beside the field it is about, or at the top of the form."""
     field = getattr(form, error.field, None) if error.field else None
@@ -96,49 +71,6 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or any(c in target for c in "\r\n\\"):
         return default
     return target
-
-
-@cache
-def _asset_version(static_folder: str, filename: str) -> str:
-    return hashlib.sha256((Path(static_folder) / filename).read_bytes()).hexdigest()[:10]
-
-
-def asset_url(filename: str) -> str:
-    """A static file's URL carrying its content hash, so it can be cached for a year."""
-    return link("static", filename=filename, v=_asset_version(current_app.static_folder, filename))
-
-
-# Enough for every fixed link of every template; a caller passing ever-changing values would
-# only empty it now and then.
-LINKS_KEPT = 2000
-
-
-def link(endpoint: str, **values) -> str:
-    """url_for for the links every page repeats (the navigation, the footer, the assets): built
-    once per application root and kept, since building a URL costs more than the rest of a
-    link's markup (a page's sixteen were a tenth of the home page's time; note on #12). For
-    links whose values are few and fixed (an endpoint, a slug), not a post id per row."""
-    if not has_request_context():
-        return url_for(endpoint, **values)
-    kept = current_app.extensions.setdefault("forum_links", {})
-    key = (request.script_root, endpoint, *sorted(values.items()))
-    url = kept.get(key)
-    if url is None:
-        if len(kept) >= LINKS_KEPT:
-            kept.clear()
-        url = kept[key] = url_for(endpoint, **values)
-    return url
-
-
-# An id no row has, replaced by each row's own (row_link).
-_ID_MARK = "987654321"
-
-
-def row_link(endpoint: str, id_name: str, row_id: int, **values) -> str:
-    """url_for(endpoint, **{id_name: row_id}, **values) for a URL naming one row among many: the
-    URL is built once (link) with a marker id, then the row's own id put in. A list of 30 threads
-    built its links with 30 url_for calls, a tenth of the category page's time (note on #12)."""
-    return link(endpoint, **{id_name: int(_ID_MARK)}, **values).replace(_ID_MARK, str(int(row_id)))
 
 
 # What add_response_headers sets on a page when the view set no Cache-Control of its own: the

@@ -8,12 +8,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import db as database
-from . import mail
-from .config import ConfigError
-from .errors import DomainError
-from .models import DOCUMENTS, POST_ACCESS, READ_ACCESS, ROLES, STATUSES, Category, Member
-from .services import categories, documents, membership
+from ..config import ConfigError
+from ..errors import DomainError
+from ..mail import outbox as mail
+from ..models import DOCUMENTS, POST_ACCESS, READ_ACCESS, ROLES, STATUSES, Category, Member
+from ..models import db as database
+from ..services import categories, documents, membership
 
 db_cli = AppGroup("db", help="The database: migrations.")
 
@@ -80,7 +80,7 @@ def _interrupt(signum, frame):
 def receive_mail(host, port):
     """Listen for replies by email over SMTP until stopped by Ctrl-C or SIGTERM (behind the
     network's mail server)."""
-    from .inbound import smtp_controller
+    from ..mail.intake import smtp_controller
 
     app = current_app._get_current_object()
     if not app.config.get("REPLY_DOMAIN"):
@@ -114,7 +114,7 @@ def receive_mail(host, port):
 )
 def poll_mail(watch, interval):
     """Read replies by email from the mailbox at FORUM_INBOUND_IMAP_URL."""
-    from .inbound import poll_imap
+    from ..mail.intake import poll_imap
 
     app = current_app._get_current_object()
     url = app.config.get("INBOUND_IMAP_URL")
@@ -146,7 +146,7 @@ def poll_mail(watch, interval):
 @click.argument("post_id", type=int)
 def show_inbound(post_id):
     """Print the email a post was made from, as it arrived (for staff looking into a report)."""
-    from .models.inbound import InboundMessage
+    from ..models.inbound import InboundMessage
 
     row = InboundMessage.get_or_none(InboundMessage.post == post_id)
     if row is None:
@@ -160,7 +160,7 @@ def show_inbound(post_id):
 @mail_cli.command("purge-inbound")
 def purge_inbound():
     """Delete the raw text of received replies older than FORUM_INBOUND_RETENTION_DAYS (run daily)."""
-    from .services import email_replies
+    from ..services import email_replies
 
     click.echo(f"Purged {email_replies.purge_raw()} received message(s).")
 
@@ -199,7 +199,7 @@ def set_role(email, role):
 @click.option("--undo", is_flag=True, help="Take the trust away again.")
 def trust_user(email, undo):
     """Trust a member: their single report hides a post until staff review it, as staff's does."""
-    from .services import reporting
+    from ..services import reporting
 
     try:
         member = reporting.set_trusted_by_email(email, not undo)
@@ -321,7 +321,7 @@ moderation_cli = AppGroup("moderation", help="The moderation queue.")
 @moderation_cli.command("summary")
 def queue_summary():
     """Email the daily queue summary to each staff member who asked for it (run it daily)."""
-    from .services import queue
+    from ..services import queue
 
     click.echo(f"Sent {queue.send_daily_summaries()} summary email(s) to the outbox.")
 
@@ -368,8 +368,8 @@ notifications_cli = AppGroup("notifications", help="Notifications and their emai
 @click.option("--now", "now", type=click.DateTime(), default=None, help="UTC; for tests and catching up.")
 def send_digest(period, now):
     """Email each member one digest of what waited for this period (run daily and weekly)."""
-    from .db import db
-    from .services import notifying
+    from ..models.db import db
+    from ..services import notifying
 
     with db.atomic():
         count = notifying.send_digests(period, now)

@@ -4,31 +4,28 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from .models.support import STATUSES, TOPICS
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from ..models.support import STATUSES, TOPICS
+from . import stripped
 
 
 class ContactForm(FlaskForm):
     topic = RadioField(
         "What is it about?", choices=[SelectChoice(k, v) for k, v in TOPICS.items()], validate_choice=False
     )
-    message = TextAreaField("Message", filters=[_strip], description="Up to 5,000 characters.")
+    message = TextAreaField("Message", filters=[stripped], description="Up to 5,000 characters.")
     link = StringField(
         "Link to the post, thread or profile concerned (optional)",
-        filters=[_strip],
+        filters=[stripped],
         description="For a complaint: copy the address of the page you mean.",
     )
-    email = StringField("Your email address", filters=[_strip], description="We send our answer here.")
+    email = StringField("Your email address", filters=[stripped], description="We send our answer here.")
     # A field people never see: a program that fills every field fills this one too.
     website = StringField("Leave this field empty")
     token = HiddenField()
 
 
 class AnswerForm(FlaskForm):
-    body = TextAreaField("Answer", filters=[_strip], description="Sent to the sender by email.")
+    body = TextAreaField("Answer", filters=[stripped], description="Sent to the sender by email.")
     status = SelectField(
         "Then mark it",
         choices=[SelectChoice(k, STATUSES[k]) for k in ("answered", "waiting", "closed")],
@@ -38,7 +35,7 @@ class AnswerForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField("Internal note", filters=[_strip], description="Only the team sees this.")
+    note = TextAreaField("Internal note", filters=[stripped], description="Only the team sees this.")
 
 
 class AssignForm(FlaskForm):

@@ -30,7 +30,7 @@ def page_window(page: int, last: int) -> list[int]:
 
 
 def init_app(app):
-    from .models import MODERATION_REASONS, SHARING
+    from ..models import MODERATION_REASONS, SHARING
 
     app.jinja_env.globals.update(
         control_attrs=control_attrs,

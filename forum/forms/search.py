@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from .services.search import ORDERS
+from ..services.search import ORDERS
 
 
 class PostSearchForm(FlaskForm):

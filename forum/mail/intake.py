@@ -14,7 +14,7 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .config import ConfigError
+from ..config import ConfigError
 
 log = logging.getLogger("forum.inbound")
 # Larger messages are refused at the SMTP level: a reply is text, and photos are not posted.
@@ -23,7 +23,7 @@ IMAP_TIMEOUT = 30
 
 
 def _receive(app, raw: bytes, **kwargs):
-    from .services import email_replies
+    from ..services import email_replies
 
     with app.app_context():
         outcome = email_replies.receive(raw, **kwargs)
@@ -41,7 +41,7 @@ class ReplyHandler:
         self.app = app
 
     def _is_ours(self, address: str) -> bool:
-        from .services import email_replies
+        from ..services import email_replies
 
         with self.app.app_context():
             return email_replies.is_reply_address(address)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from .models.notifications import FREQUENCIES, KINDS
+from ..models.notifications import FREQUENCIES, KINDS
 
 
 def settings_form(formdata=None, data=None):

@@ -23,8 +23,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
-from .config import ConfigError
-from .models import OutboxMessage, utcnow
+from ..config import ConfigError
+from ..models import OutboxMessage, utcnow
 
 log = logging.getLogger("forum.mail")
 

@@ -7,36 +7,15 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .models.base import parse_id
-from .models.directory import CONTACT_POLICIES, SORTS
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """Options from a {value: label} dict or (value, label) pairs."""
-    items = pairs.items() if isinstance(pairs, dict) else pairs
-    return [SelectChoice(str(value), label) for value, label in items]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _text(label, max_length, description="", textarea=False, strip=True, **kw):
-    cls = TextAreaField if textarea else StringField
-    return cls(
-        label,
-        validators=[Optional(), Length(max=max_length, message=f"Use at most {max_length:,} characters.")],
-        description=description,
-        filters=[_strip] if strip else [],
-        **kw,
-    )
+from ..models.base import parse_id
+from ..models.directory import CONTACT_POLICIES, SORTS
+from . import choices, optional_text, stripped
 
 
 class SearchForm(FlaskForm):
@@ -45,10 +24,10 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search members", validators=[Optional(), Length(max=100)], filters=[_strip])
+    q = StringField("Search members", validators=[Optional(), Length(max=100)], filters=[stripped])
     region = SelectField("Region", choices=[SelectChoice("", "Any region")], validate_choice=False)
     expertise = SelectField("Expertise", choices=[SelectChoice("", "Any expertise")], validate_choice=False)
-    organisation = StringField("Organisation", validators=[Optional(), Length(max=120)], filters=[_strip])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=120)], filters=[stripped])
     sort = SelectField("Sort by", choices=choices(SORTS), validate_choice=False)
 
 
@@ -73,7 +52,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ProfileForm(FlaskForm):
-    organisation = _text(
+    organisation = optional_text(
         "Organisation",
         120,
         "Pick yours from the list as you type, or name a new one. Leave empty for none.",
@@ -81,27 +60,27 @@ class ProfileForm(FlaskForm):
         strip=False,
         render_kw={"autocomplete": "organization", "list": "organisations"},
     )
-    job_title = _text("Role or job title", 120, render_kw={"autocomplete": "organization-title"})
-    region = _text("Region", 80, render_kw={"list": "regions"})
-    bio = _text(
+    job_title = optional_text("Role or job title", 120, render_kw={"autocomplete": "organization-title"})
+    region = optional_text("Region", 80, render_kw={"list": "regions"})
+    bio = optional_text(
         "About you",
         2000,
         "A few lines on your work. Markdown works: *emphasis*, lists and links.",
         textarea=True,
     )
     expertise = MultiCheckboxField("Areas of expertise", coerce=int)
-    new_expertise = _text(
+    new_expertise = optional_text(
         "Add areas not in the list",
         300,
         "Separate them with commas, for example: youth work, English classes.",
     )
-    projects = _text(
+    projects = optional_text(
         "Projects you are open to share",
         1000,
         "What other members may ask you about or build on.",
         textarea=True,
     )
-    interests = _text(
+    interests = optional_text(
         "Declared interests",
         1000,
         "Paid roles, funding, board seats or anything else members should know when they read "
@@ -112,7 +91,7 @@ class ProfileForm(FlaskForm):
         "Website",
         validators=[Optional(), Length(max=200, message="Use a web address of at most 200 characters.")],
         description="Starting with https:// or http://.",
-        filters=[_strip],
+        filters=[stripped],
         render_kw={"autocomplete": "url", "spellcheck": "false"},
     )
     listed = BooleanField("List me in the directory")
@@ -125,7 +104,7 @@ class ProfileForm(FlaskForm):
         choices=choices(CONTACT_POLICIES),
         validators=[InputRequired("Choose who may send you contact requests.")],
     )
-    contact_note = _text(
+    contact_note = optional_text(
         "What you are happy to be contacted about",
         200,
         "Shown beside the Contact button, for example: sharing our mentoring scheme; not sales.",
@@ -141,15 +120,17 @@ class OrganisationForm(FlaskForm):
         ],
         filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
     )
-    sector = _text("Sector", 80)
-    region = _text("Region", 80, render_kw={"list": "regions"})
+    sector = optional_text("Sector", 80)
+    region = optional_text("Region", 80, render_kw={"list": "regions"})
     website = URLField(
         "Website",
         validators=[Optional(), Length(max=200, message="Use a web address of at most 200 characters.")],
         description="Starting with https:// or http://.",
-        filters=[_strip],
+        filters=[stripped],
     )
-    description = _text("Description", 4000, "Markdown works: *emphasis*, lists and links.", textarea=True)
+    description = optional_text(
+        "Description", 4000, "Markdown works: *emphasis*, lists and links.", textarea=True
+    )
 
 
 class MergeForm(FlaskForm):
@@ -157,7 +138,7 @@ class MergeForm(FlaskForm):
         "Merge into",
         validators=[InputRequired("Name the organisation to keep."), Length(max=120)],
         description="The organisation to keep. Its members gain this one's; this page then goes.",
-        filters=[_strip],
+        filters=[stripped],
         render_kw={"list": "organisations"},
     )
 
@@ -172,7 +153,7 @@ class ContactForm(FlaskForm):
         description="In a line: what you would like to talk about.",
         filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
     )
-    message = _text(
+    message = optional_text(
         "Introduction",
         1000,
         "Who you are and why you are getting in touch. Your email is shared only if they accept.",

@@ -3,7 +3,7 @@
 
 from flask_login import LoginManager
 
-from .models import Member
+from ..models import Member
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"

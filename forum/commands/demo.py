@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from .db import db
-from .models import Member, Organisation, Thread, utcnow
-from .services import categories, membership, posting, reporting
+from ..models import Member, Organisation, Thread, utcnow
+from ..models.db import db
+from ..services import categories, membership, posting, reporting
 
 DEMO_PASSWORD = "belong demo network"
 

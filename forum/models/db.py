@@ -8,7 +8,7 @@ from peewee import DatabaseProxy, InterfaceError, OperationalError, SqliteDataba
 from peewee_migrate import Router
 from playhouse.db_url import connect as connect_url
 
-from .config import ConfigError
+from ..config import ConfigError
 
 db = DatabaseProxy()
 

@@ -1,12 +1,11 @@
-"""The admin's category form (beside forms.py, as forms_directory.py is, so that the threads
-and categories sides can change their forms without editing one file at the same time)."""
+"""The admin's forms: a category, and a new version of a shipped document."""
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from .services.categories import DESCRIPTION_MAX, NAME_MAX
+from ..services.categories import DESCRIPTION_MAX, NAME_MAX
 
 READ_CHOICES = [
     SelectChoice("public", "Everyone, visitors included"),
@@ -41,3 +40,15 @@ class CategoryForm(FlaskForm):
     )
     read_access = SelectField("Who can read", choices=READ_CHOICES, default="public")
     post_access = SelectField("Who can start threads", choices=POST_CHOICES, default="members")
+
+
+class PublishDocumentForm(FlaskForm):
+    body = TextAreaField(
+        "Text (Markdown)",
+        validators=[InputRequired("The new version needs its text."), Length(max=100_000)],
+    )
+    summary = StringField(
+        "What changed",
+        validators=[Optional(), Length(max=300)],
+        description="Shown to members when they are asked to accept the new version.",
+    )

@@ -22,8 +22,7 @@ from flask import current_app
 from peewee import DateTimeField, PostgresqlDatabase
 from werkzeug.security import generate_password_hash
 
-from .db import db
-from .models import (
+from ..models import (
     Acceptance,
     Category,
     DocumentVersion,
@@ -34,10 +33,11 @@ from .models import (
     Thread,
     utcnow,
 )
-from .models import search as search_index
-from .models.directory import Expertise, MemberExpertise
-from .models.reports import Report
-from .text import render_markdown
+from ..models import search as search_index
+from ..models.db import db
+from ..models.directory import Expertise, MemberExpertise
+from ..models.reports import Report
+from ..services.text import render_markdown
 
 BENCH_PASSWORD = "bench password"
 BENCH_MEMBER = "bench@bench.example"

@@ -1,18 +1,11 @@
-"""Admin pages: publishing new versions of the Charter, Code of Conduct and Terms."""
+"""The admin's document pages: publishing new versions of the Charter, Code of Conduct and Terms."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
-from ..forms import PublishDocumentForm
-from ..models import DOCUMENTS, DocumentVersion
-from ..policy import refusal
-from ..services import documents
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-def admins_only():
-    return refusal("publish_documents")
+from ...forms.admin import PublishDocumentForm
+from ...models import DOCUMENTS, DocumentVersion
+from ...services import documents
+from . import bp
 
 
 @bp.get("/documents")
