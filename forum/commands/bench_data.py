@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from peewee import DateTimeField, PostgresqlDatabase
 from werkzeug.security import generate_password_hash
 
 from ..models import (
@@ -35,77 +34,27 @@ from ..models import (
 )
 from ..models import search as search_index
 from ..models.db import db
-from ..models.directory import Expertise, MemberExpertise
+from ..models.directory import REGIONS, Expertise, MemberExpertise
 from ..models.reports import Report
 from ..services.text import render_markdown
+from .bench_rows import Writer, is_postgres, next_id, reset_sequences
+from .bench_words import (
+    CATEGORIES,
+    EXPERTISE,
+    EXTRAS,
+    FIRST,
+    JOBS,
+    LAST,
+    ORG_KINDS,
+    ORG_WORDS,
+    SECTORS,
+    SENTENCES,
+)
 
 BENCH_PASSWORD = "bench password"
 BENCH_MEMBER = "bench@bench.example"
 BENCH_STAFF = "bench-staff@bench.example"
 LONG_THREAD_POSTS = 5000
-# Rows per INSERT: well under SQLite's limit of 32,766 bound values for the widest table.
-BATCH = 500
-# Rows per transaction: big enough that commits cost little, small enough to keep locks short.
-TRANSACTION_ROWS = 20_000
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-FIRST = _words(
-    "Amina Tomasz Grace Owen Leila Dev Sam Ada Priya Kwame Fatima Jonas Chloe Rafael Mei Aisha Bogdan "
-    "Niamh Yusuf Elena Tariq Ruth Ibrahim Hana Connor Zainab Marta Joseph Sofia Emeka Lucy Omar"
-)
-LAST = _words(
-    "Okafor Nowak Mensah Pritchard Haddad Sharma Whitfield Yusuf Patel Boateng Ali Novak Evans Silva "
-    "Chen Begum Kowalski Murphy Hassan Popescu Khan Green Adeyemi Sato Byrne Ahmed Wojcik Smith Rossi"
-)
-REGIONS = ["North West", "North East", "London", "Wales", "Scotland", "West Midlands", "East Midlands",
-           "South West", "South East", "Yorkshire", "Northern Ireland", "East of England"]
-JOBS = ["Community organiser", "Youth worker", "ESOL tutor", "Policy officer", "Project manager",
-        "Researcher", "Volunteer coordinator", "Caseworker", "Trustee", "Programme lead"]
-ORG_WORDS = ["Bridges", "Common Ground", "Welcome", "Together", "Open Doors", "Neighbours", "Roots",
-             "Harbour", "Threads", "Kinship", "Meeting Point", "Side by Side"]
-ORG_KINDS = ["Trust", "Partnership", "Network", "Project", "Collective", "Foundation", "CIC"]
-SECTORS = ["Charity", "Local authority", "Faith group", "University", "Social enterprise"]
-EXPERTISE = ["Youth work", "ESOL", "Housing", "Employment", "Mental health", "Refugee support",
-             "Interfaith", "Sport", "Arts", "Evaluation", "Funding", "Volunteering", "Schools",
-             "Women's groups", "Older people", "Digital inclusion", "Mediation", "Research"]
-CATEGORIES = [
-    ("Practice exchange", "What works in cohesion and integration work.", "public", 40),
-    ("Welcome and introductions", "Say hello.", "public", 15),
-    ("Funding and policy", "Funding rounds and consultations.", "members", 12),
-    ("Events", "Meet-ups, training and conferences.", "public", 10),
-    ("Research and evaluation", "Evidence, methods and findings.", "public", 8),
-    ("Volunteering", "Recruiting and keeping volunteers.", "members", 7),
-    ("Local news", "What is happening where you are.", "public", 5),
-    ("Announcements", "News from the Network team.", "public", 3),
-]
-SENTENCES = [
-    "We run conversation clubs twice a week for newly arrived families.",
-    "Buddying new volunteers with experienced ones made the biggest difference for us.",
-    "Has anyone applied to the community cohesion fund this year?",
-    "Our evaluation found that **shared meals** did more than any workshop.",
-    "The council's consultation closes at the end of the month, so *please* respond.",
-    "We ask volunteers what they want to learn and build the training round that.",
-    "Happy to share our session plans with anyone starting something similar.",
-    "Attendance dropped over the summer, then came back once school started.",
-    "We pair each family with a local household for the first three months.",
-    "Translation costs are our largest line after staff time.",
-    "The youth panel chose the topics, and turnout doubled.",
-    "Does anyone have a template for a safeguarding policy for small groups?",
-]
-EXTRAS = [
-    "\n\n- a short induction\n- a named contact\n- thanking people publicly",
-    "\n\n1. Ask first\n2. Listen\n3. Follow up within a week",
-    "\n\nMore in [our write-up](https://example.org/write-up).",
-    "\n\n> What gets measured gets done, but not everything that matters can be measured.",
-    "\n\n`rota.xlsx` is on the shared drive if you want it.",
-    "",
-]
-
-
 @dataclass
 class Sizes:
     members: int
@@ -126,80 +75,6 @@ def _templates(rng, count: int) -> list[tuple[str, str]]:
     return templates
 
 
-class Writer:
-    """Bulk inserts in batches, a transaction every TRANSACTION_ROWS rows, reporting progress.
-
-    The statement is written once per table and the rows go to the driver's bulk path
-    (executemany on SQLite, execute_values on PostgreSQL): measured on 50,000 posts, peewee's
-    insert_many spent 85% of the seeding building SQL text row by row."""
-
-    def __init__(self, progress):
-        self.progress = progress
-        self.postgres = _is_postgres()
-
-    def write(self, model, fields, rows):
-        # Raw statements get no model defaults: add them, calling the callable ones per row.
-        given = {f.name for f in fields}  # by name: peewee's == builds SQL, so `in` cannot compare
-        defaults = [f for f in model._meta.sorted_fields if f.name not in given and f.default is not None]
-        if defaults:
-            fields = [*fields, *defaults]
-            rows = (
-                (*row, *(f.default() if callable(f.default) else f.default for f in defaults))
-                for row in rows
-            )
-        table = model._meta.table_name
-        columns = ", ".join(f'"{field.column_name}"' for field in fields)
-        sql = f'INSERT INTO "{table}" ({columns}) VALUES '
-        # sqlite3's own datetime adapter is deprecated; peewee stores this same text.
-        dates = [i for i, field in enumerate(fields) if isinstance(field, DateTimeField)]
-        rows = iter(rows)
-        done = False
-        while not done:
-            with db.atomic():
-                written = 0
-                while written < TRANSACTION_ROWS:
-                    batch = [row for _, row in zip(range(BATCH), rows, strict=False)]
-                    if not batch:
-                        done = True
-                        break
-                    self._insert(sql, len(fields), batch, dates)
-                    written += len(batch)
-                    self.progress(len(batch))
-
-    def _insert(self, sql, width, batch, dates):
-        cursor = db.cursor()
-        if self.postgres:
-            from psycopg2.extras import execute_values
-
-            execute_values(cursor, sql + "%s", batch, page_size=BATCH)
-            return
-        if dates:
-            batch = [
-                tuple(str(v) if i in dates and v is not None else v for i, v in enumerate(row))
-                for row in batch
-            ]
-        cursor.executemany(sql + "(" + ", ".join("?" * width) + ")", batch)
-
-
-def _is_postgres() -> bool:
-    return isinstance(db.obj, PostgresqlDatabase)
-
-
-def _next_id(model) -> int:
-    return (model.select(model.id).order_by(model.id.desc()).limit(1).scalar() or 0) + 1
-
-
-def _reset_sequences(models) -> None:
-    """Ids were chosen here, so PostgreSQL's sequences must be moved past them."""
-    if _is_postgres():
-        for model in models:
-            table = model._meta.table_name
-            db.execute_sql(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
-            )
-
-
 def total_rows(sizes: Sizes) -> int:
     """Roughly how many rows seed() writes, for the progress bar's length."""
     return sizes.organisations + sizes.members * 6 + sizes.threads + sizes.posts + sizes.posts // 200
@@ -213,7 +88,7 @@ def seed(sizes: Sizes, *, force: bool = False, seed: int = 12, progress=lambda n
     if not force and Member.select().exists():
         raise RuntimeError("This database already has members: use --force to add benchmark data anyway.")
     rng = random.Random(seed)
-    if not _is_postgres():
+    if not is_postgres():
         # Benchmark data can be made again: durability per commit is not worth its fsyncs here.
         db.execute_sql("PRAGMA synchronous = OFF")
     writer = Writer(progress)
@@ -227,7 +102,7 @@ def seed(sizes: Sizes, *, force: bool = False, seed: int = 12, progress=lambda n
     _finish_categories(categories, threads)
     # Rows written in bulk bypass posting, which keeps the search index: index them in one go.
     search_index.rebuild()
-    _reset_sequences([Organisation, Member, Category, Thread, Post, Report, ReadState, Acceptance,
+    reset_sequences([Organisation, Member, Category, Thread, Post, Report, ReadState, Acceptance,
                       Expertise, MemberExpertise])
     return {
         "members": len(member_ids),
@@ -245,7 +120,7 @@ def seed(sizes: Sizes, *, force: bool = False, seed: int = 12, progress=lambda n
 
 
 def _organisations(writer, rng, count):
-    first = _next_id(Organisation)
+    first = next_id(Organisation)
     ids = list(range(first, first + count))
     about = [(md, render_markdown(md)) for md in (
         "We bring neighbours together across languages and faiths.",
@@ -268,7 +143,7 @@ def _organisations(writer, rng, count):
 
 
 def _members(writer, rng, count, org_ids, now):
-    first = _next_id(Member)
+    first = next_id(Member)
     ids = list(range(first, first + count))
     # One hash for every account: hashing is deliberately slow, and they share a password.
     password_hash = generate_password_hash(
@@ -343,7 +218,7 @@ def _threads(writer, rng, sizes, categories, member_ids, now):
     counts = _post_counts(rng, sizes)
     templates = _templates(rng, 60)
     weights = [c[3] for c in CATEGORIES]
-    first_thread, first_post = _next_id(Thread), _next_id(Post)
+    first_thread, first_post = next_id(Thread), next_id(Post)
     threads = []
     for i, count in enumerate(counts):
         category = categories[0] if i == 0 else rng.choices(categories, weights)[0]
