@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from helpers import PASSWORD
+from helpers import PASSWORD, Cast
 from jinja2 import BytecodeCache
 
 from forum import create_app
@@ -56,6 +56,7 @@ class _SharedTemplateCode(BytecodeCache):
 
 
 TEMPLATE_CODE = _SharedTemplateCode()
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes tens of seconds; run first (see below)")
@@ -245,20 +246,32 @@ def smtp_server():
 
 @pytest.fixture
 def make_member(app):
-    """make_member(email, role=..., status=..., verified=...) -> Member, password PASSWORD."""
+    """make_member(email, role=..., status=..., verified=..., **fields) -> Member, password PASSWORD.
+    Other fields of the member (trusted=True, suspended_until=...) are set as given."""
     from forum.models import Member
     from forum.services import membership
 
-    def make(email="member@example.org", *, name=None, role="member", status="active", verified=True):
+    def make(
+        email="member@example.org", *, name=None, role="member", status="active", verified=True, **fields
+    ):
         with app.app_context():
             member = membership.create_account(email, name or email.split("@")[0].title(), role, PASSWORD)
-            if status != "active" or not verified:
+            if status != "active" or not verified or fields:
                 member.status = status
                 member.email_verified_at = member.email_verified_at if verified else None
+                for field, value in fields.items():
+                    assert field in Member._meta.fields, f"a member has no {field}"
+                    setattr(member, field, value)
                 member.save()
             return Member.get_by_id(member.id)
 
     return make
+
+
+@pytest.fixture
+def cast(make_member):
+    """The people of the tests' stories (helpers.CAST): cast("author", "staff").author is a Member."""
+    return Cast(make_member)
 
 
 class Auth:

@@ -4,7 +4,8 @@ browser accepts it, and answers 304 when nothing changed, never with another ses
 import re
 
 import pytest
-from test_threads import category, make_thread, members, signed_in  # noqa: F401 (fixtures)
+from helpers import PASSWORD, signed_in
+from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 
 from forum.models import Thread
 from forum.services import posting
@@ -103,21 +104,19 @@ def test_a_304_never_serves_another_viewers_page_or_token(app, long_thread):
     assert visitor.get(url, headers={"If-None-Match": etag}).status_code == 200
 
 
-def test_the_token_on_a_revalidated_page_still_posts(make_app, make_member, category):  # noqa: F811
+def test_the_token_on_a_revalidated_page_still_posts(make_app, cast, category):  # noqa: F811
     """With CSRF on: the page kept by the browser after a 304 carries a token that still works."""
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         from forum.models import Category
 
         Category.create(name="Practice", slug="practice")
-    make_member("author@example.org", name="Ann Author")
+    cast("author")
     client = app.test_client()
     form = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or re.search(
         r'name="csrf_token" value="([^"]+)"', form
     )
-    from helpers import PASSWORD
-
     client.post("/sign-in", data={"email": "author@example.org", "password": PASSWORD,
                                   "csrf_token": token.group(1)})
     first = client.get("/c/practice")

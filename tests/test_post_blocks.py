@@ -5,8 +5,8 @@ viewer's marks ever shows a stale block, nor revalidates an old page with 304.""
 import re
 
 import pytest
-from helpers import PASSWORD
-from test_threads import category, make_thread, members, signed_in, text  # noqa: F401 (fixtures)
+from helpers import PASSWORD, signed_in, text
+from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 
 from forum.blueprints.threads.blocks import block_cache
 from forum.models import Member, Post, ReadState
@@ -46,7 +46,7 @@ def busy_thread(app, make_thread, members, make_member):  # noqa: F811
 
 @pytest.mark.parametrize("viewer", ["author@example.org", "other@example.org", "staff@example.org", None])
 def test_a_page_from_kept_blocks_is_the_page_drawn_afresh(app, busy_thread, viewer):
-    client = signed_in(app, viewer) if viewer else app.test_client()
+    client = signed_in(app, viewer)
     url = f"/t/{busy_thread.id}?page=1"
     client.get(url)  # reading position written: the next two requests see the same state
     block_cache(app).clear()

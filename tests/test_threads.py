@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import PASSWORD
+from helpers import signed_in, text
 
 from forum.models import Category, Member, Post, PostRevision, ReadState, Thread
 from forum.services import posting
@@ -21,12 +21,8 @@ def category(app):
 
 
 @pytest.fixture
-def members(app, make_member):
-    return {
-        "author": make_member("author@example.org", name="Ann Author"),
-        "other": make_member("other@example.org", name="Oli Other"),
-        "staff": make_member("staff@example.org", name="Sam Staff", role="staff"),
-    }
+def members(cast):
+    return cast("author", "other", "staff")
 
 
 @pytest.fixture
@@ -43,16 +39,6 @@ def make_thread(app, members, category):
             return Thread.with_category(first.thread_id)
 
     return make
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
-    return client
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 # -- starting threads --------------------------------------------------------------------------
@@ -99,9 +85,9 @@ def test_start_a_thread(app, members, category):
         ({"message": "x" * 101}, "message", "up to 100 characters; this one has 101"),
     ],
 )
-def test_bad_thread_input_keeps_the_text(make_app, make_member, data, field, message):
+def test_bad_thread_input_keeps_the_text(make_app, cast, data, field, message):
     app = make_app(MAX_POST_LENGTH=100)
-    make_member("author@example.org")
+    cast("author")
     with app.app_context():
         Category.create(name="Practice", slug="practice")
     client = signed_in(app, "author@example.org")
@@ -124,9 +110,9 @@ def test_double_submit_makes_one_thread(app, members, category):
         assert Thread.select().count() == 1 and Category.get().thread_count == 1
 
 
-def test_posting_too_fast_is_refused_with_the_text_kept(make_app, make_member):
+def test_posting_too_fast_is_refused_with_the_text_kept(make_app, cast):
     app = make_app(NEW_MEMBER_POST_INTERVAL=10)
-    make_member("author@example.org")
+    cast("author")
     with app.app_context():
         Category.create(name="Practice", slug="practice")
     client = signed_in(app, "author@example.org")
