@@ -5,23 +5,13 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import PASSWORD
+from helpers import signed_in, text
 
 from forum.models import THREADS_PER_PAGE, Category, Post, ReadState, Thread
 from forum.services import categories
 
 HTMX = {"HX-Request": "true"}
 START = datetime(2025, 3, 1, 9, 0)
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def thread_ids(html: str) -> list[int]:
@@ -34,14 +24,8 @@ def next_link(html: str) -> str | None:
 
 
 @pytest.fixture
-def people(make_member):
-    return {
-        "author": make_member("author@example.org", name="Ann Author"),
-        "member": make_member("member@example.org", name="Mo Member"),
-        "applicant": make_member("applicant@example.org", status="applicant"),
-        "staff": make_member("staff@example.org", name="Sam Staff", role="staff"),
-        "admin": make_member("admin@example.org", name="Ada Admin", role="admin"),
-    }
+def people(cast):
+    return cast("author", "member", "applicant", "staff", "admin")
 
 
 @pytest.fixture

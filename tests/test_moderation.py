@@ -4,7 +4,7 @@ suspend, lift and delete members; staff notes; the log, whole for staff and reda
 import re
 
 import pytest
-from helpers import PASSWORD
+from helpers import signed_in, text
 
 from forum.models import BlockedEmail, Category, LogEntry, Member, Post, StaffNote, Thread
 from forum.services import posting
@@ -13,14 +13,8 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def people(app, make_member):
-    return {
-        "author": make_member("author@example.org", name="Ann Author"),
-        "other": make_member("other@example.org", name="Oli Other"),
-        "staff": make_member("staff@example.org", name="Sam Staff", role="staff"),
-        "staff2": make_member("staff2@example.org", name="Sue Staff", role="staff"),
-        "admin": make_member("admin@example.org", name="Ada Admin", role="admin"),
-    }
+def people(cast):
+    return cast("author", "other", "staff", "other_staff", "admin")
 
 
 @pytest.fixture
@@ -32,16 +26,6 @@ def thread(app, people):
         )
         posting.reply(people["other"], Thread.with_category(first.thread_id), {"message": "A reply"})
         return Thread.with_category(first.thread_id)
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
-    return client
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def test_staff_see_hide_on_each_post_and_members_do_not(app, thread):
@@ -80,8 +64,8 @@ def test_hide_in_place_asks_for_a_reason_and_logs_it(app, thread, outbox):
     assert "Original words" not in others and "hidden while the team reviews it" in others
 
 
-def test_a_stale_action_changes_nothing(app, thread):
-    first, second = signed_in(app, "staff@example.org"), signed_in(app, "staff2@example.org")
+def test_a_stale_action_changes_nothing(app, people, thread):
+    first, second = signed_in(app, "staff@example.org"), signed_in(app, people.other_staff)
     assert first.post("/moderation/posts/1/remove", data={"reason": "spam"}).status_code == 302
     late = second.post("/moderation/posts/1/remove", data={"reason": "spam"})
     assert late.status_code == 409 and "already removed" in text(late)
@@ -210,17 +194,17 @@ def test_the_log_is_whole_for_staff_and_redacted_for_members(app, thread):
     assert re.search(r"<table class=\"log\">", members_log)
 
 
-def test_approving_an_application_is_logged(app, people, make_member):
-    applicant = make_member("new@example.org", status="applicant")
-    signed_in(app, "staff@example.org").post(f"/moderation/applications/{applicant.id}/approve")
+def test_approving_an_application_is_logged(app, people, cast):
+    cast("applicant")
+    signed_in(app, people.staff).post(f"/moderation/applications/{people.applicant.id}/approve")
     with app.app_context():
         assert LogEntry.get().action == "approve_application"
 
 
-def test_two_staff_acting_at_once_leave_one_result(app, thread):
+def test_two_staff_acting_at_once_leave_one_result(app, people, thread):
     import threading
 
-    clients = [signed_in(app, "staff@example.org"), signed_in(app, "staff2@example.org")]
+    clients = [signed_in(app, "staff@example.org"), signed_in(app, people.other_staff)]
     results, start = [], threading.Barrier(2)
 
     def act(client, action):
