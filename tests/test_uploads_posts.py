@@ -11,10 +11,12 @@ import pytest
 import upload_files as files
 from helpers import PASSWORD
 from PIL import Image
+from werkzeug.datastructures import FileStorage
 
-from forum.models import Category, Member, Post, utcnow
+from forum.errors import Invalid
+from forum.models import Category, Member, Post, Thread, utcnow
 from forum.models.uploads import Upload
-from forum.services import posting
+from forum.services import notifying, posting, uploads
 
 
 @pytest.fixture
@@ -207,6 +209,68 @@ def test_a_refused_reply_photo_keeps_the_reply_text_with_htmx(app, members, cate
     body = response.get_data(as_text=True)
     assert "Words I do not want to lose" in body and "not a photo we can use" in body
     assert stored(app) == []
+
+
+def chosen(data, filename="garden.jpg"):
+    return uploads.Photo(FileStorage(io.BytesIO(data), filename), alt_text="Our garden")
+
+
+def test_a_refused_photo_stores_no_reply(app, members, categories):
+    with app.app_context():
+        first = posting.start_thread(
+            members["author"], categories["public"], {"title": "Hello all", "message": "Hello"}
+        )
+        thread = Thread.get_by_id(first.thread_id)
+        with pytest.raises(Invalid, match="not a photo we can use"):
+            posting.reply(members["other"], thread, {"message": "Ours"}, photo=chosen(files.SVG, "x.jpg"))
+        assert Post.select().count() == 1 and Thread.get_by_id(thread.id).post_count == 1
+        assert Upload.select().count() == 0
+    assert stored(app) == []
+
+
+def test_a_refused_post_stores_no_photo_and_keeps_the_text(make_app, make_member):
+    app = make_app(POST_INTERVAL=60, NEW_MEMBER_POST_INTERVAL=60)
+    make_member("author@example.org")
+    with app.app_context():
+        Category.create(name="Practice", slug="practice")
+    client = signed_in(app, "author@example.org")
+    assert new_thread(client, data=None).status_code == 302
+    response = new_thread(client, message="Too soon, but kept.", data=files.image_bytes())
+    assert response.status_code == 429
+    body = response.get_data(as_text=True)
+    assert "You are posting quickly" in body and "Too soon, but kept." in body
+    assert stored(app) == []
+    with app.app_context():
+        assert Post.select().count() == 1 and Upload.select().count() == 0
+
+
+def test_a_post_failing_after_its_photo_was_written_leaves_no_file_nor_row(
+    app, members, categories, monkeypatch
+):
+    def fail(*args):
+        raise RuntimeError("the notification could not be written")
+
+    monkeypatch.setattr(notifying, "after_post", fail)
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            posting.start_thread(
+                members["author"], categories["public"], {"title": "Garden days", "message": "Ours"},
+                photo=chosen(files.image_bytes()),
+            )
+        assert Post.select().count() == 0 and Thread.select().count() == 0
+        assert Upload.select().count() == 0
+    assert stored(app) == []
+
+
+def test_the_same_form_sent_twice_keeps_one_post_and_one_photo(app, members, categories):
+    data = {"title": "Garden days", "message": "Ours", "submission": "form-key-1"}
+    author, public = members["author"], categories["public"]
+    with app.app_context():
+        first = posting.start_thread(author, public, data, photo=chosen(files.image_bytes()))
+        again = posting.start_thread(author, public, data, photo=chosen(files.image_bytes()))
+        assert again.id == first.id
+        assert Upload.select().count() == 1
+    assert len(stored(app)) == 2  # its thumbnail and display size
 
 
 def test_over_quota_is_refused_with_a_clear_message(make_app, make_member, tmp_path):

@@ -48,23 +48,17 @@ def _first_before_request(state):
 # -- a photo in a post (used by the thread and reply routes) --------------------------------------
 
 
-def prepare_photo(member, photo_form: PhotoForm):
-    """The checked, processed photo from a post form, or None when no file was chosen."""
+def chosen_photo(photo_form: PhotoForm) -> uploads.Photo | None:
+    """The photo a post form carries, for posting to check and store; None when no file was
+    chosen."""
     if not photo_form.photo.data:
         return None
-    return uploads.prepare(
-        member,
+    return uploads.Photo(
         photo_form.photo.data,
         alt_text=photo_form.alt_text.data,
         shows_others=photo_form.shows_others.data,
         permission=photo_form.permission.data,
     )
-
-
-def store_photo(member, prepared, post) -> None:
-    # The same form sent twice returns the post it already made: its photo is there already.
-    if prepared is not None and not Upload.for_posts([post.id]):
-        uploads.store(member, prepared, post=post)
 
 
 def photo_error(photo_form, error):

@@ -12,7 +12,7 @@ from ..links import path_for
 from ..models import SHARING, Category, Member, Post, PostRevision, ReadState, Thread, utcnow
 from ..models.db import db
 from ..models.search import refresh_posts
-from . import notifying, watching
+from . import notifying, uploads, watching
 from .text import render_markdown
 
 
@@ -147,75 +147,96 @@ def _new_post(thread, member, number: int, data: dict, *, sharing) -> Post:
     )
 
 
-def start_thread(member, category, data: dict) -> Post:
-    """A new thread and its opening post; returns the post."""
-    policy.require(member, "start_thread", category, "Only staff can start threads here.")
-    title = _clean_title(data.get("title"))
-    data = {**data, "message": _clean_message(data.get("message"))}
-    sharing = _clean_sharing(data.get("sharing") or "credit", allow_inherit=False)
+def _photo(member, photo: uploads.Photo | None):
+    """The photo checked and made safe in memory (uploads.prepare) before anything is written,
+    so that a refused photo posts nothing."""
+    return uploads.prepare_photo(member, photo) if photo is not None else None
+
+
+def _post_once(member, data: dict, prepared, write) -> Post:
+    """Write a post, and its photo if one was chosen, in one transaction. The same form sent
+    twice returns the post it already made (its photo with it); a photo's files written before
+    the transaction rolled back are deleted. `write(now)` makes the post (and its thread)."""
+    submission = _submission(data)
+    stored = None
     try:
         with db.atomic():
-            existing = _existing_submission(member, _submission(data))
+            existing = _existing_submission(member, submission)
             if existing:
                 return existing
             _check_pace(member)
-            now = utcnow()
-            thread = Thread.create(
-                category=category, author=member, title=title, sharing=sharing,
-                post_count=1, last_post_at=now, last_author=member,
-            )
-            post = _new_post(thread, member, 1, data, sharing=None)
-            Category.update(
-                thread_count=Category.thread_count + 1,
-                post_count=Category.post_count + 1,
-                last_post_at=now,
-                last_thread_id=thread.id,
-                last_thread_title=title,
-            ).where(Category.id == category.id).execute()
-            mark_read(member, thread, 1, None)
-            watching.watch(member, thread)
+            post = write(utcnow())
+            if prepared is not None:
+                stored = uploads.store(member, prepared, post=post)
+            # Writing at the end of a thread means having read it to there.
+            mark_read(member, post.thread, post.number, None)
+            watching.watch(member, post.thread)
             refresh_posts([post.id])
-            notifying.after_post(member, thread, post)
-    except IntegrityError:
+            notifying.after_post(member, post.thread, post)
+    except BaseException as error:
+        if stored is not None:
+            uploads.delete_files(stored)
         # The same form sent twice at once: the unique submission key let one through.
-        return _existing_submission(member, _submission(data))
+        existing = _existing_submission(member, submission) if isinstance(error, IntegrityError) else None
+        if existing is None:
+            raise
+        return existing
     return post
 
 
-def reply(member, thread, data: dict) -> Post:
-    """A reply at the end of a thread; returns it."""
+def start_thread(member, category, data: dict, photo: uploads.Photo | None = None) -> Post:
+    """A new thread and its opening post, with the photo if one was chosen; returns the post."""
+    policy.require(member, "start_thread", category, "Only staff can start threads here.")
+    prepared = _photo(member, photo)
+    title = _clean_title(data.get("title"))
+    data = {**data, "message": _clean_message(data.get("message"))}
+    sharing = _clean_sharing(data.get("sharing") or "credit", allow_inherit=False)
+
+    def write(now) -> Post:
+        thread = Thread.create(
+            category=category, author=member, title=title, sharing=sharing,
+            post_count=1, last_post_at=now, last_author=member,
+        )
+        post = _new_post(thread, member, 1, data, sharing=None)
+        Category.update(
+            thread_count=Category.thread_count + 1,
+            post_count=Category.post_count + 1,
+            last_post_at=now,
+            last_thread_id=thread.id,
+            last_thread_title=title,
+        ).where(Category.id == category.id).execute()
+        return post
+
+    return _post_once(member, data, prepared, write)
+
+
+def reply(member, thread, data: dict, photo: uploads.Photo | None = None) -> Post:
+    """A reply at the end of a thread, with the photo if one was chosen; returns it."""
     if thread.locked:
         raise NotAllowed("This thread is locked: nobody can reply to it.")
     policy.require(member, "reply", thread, "You can't reply to this thread.")
+    prepared = _photo(member, photo)
     data = {**data, "message": _clean_message(data.get("message"))}
     sharing = _clean_sharing(data.get("sharing"), allow_inherit=True)
-    try:
-        with db.atomic():
-            existing = _existing_submission(member, _submission(data))
-            if existing:
-                return existing
-            _check_pace(member)
-            now = utcnow()
-            # The update takes the thread's row lock, so concurrent replies get numbers in turn.
-            Thread.update(
-                post_count=Thread.post_count + 1, last_post_at=now, last_author=member
-            ).where(Thread.id == thread.id).execute()
-            number = Thread.select(Thread.post_count).where(Thread.id == thread.id).scalar()
-            post = _new_post(thread, member, number, data, sharing=sharing)
-            Category.update(
-                post_count=Category.post_count + 1,
-                last_post_at=now,
-                last_thread_id=thread.id,
-                last_thread_title=thread.title,
-            ).where(Category.id == thread.category_id).execute()
-            # Writing at the end of a thread means having read it to there.
-            mark_read(member, thread, number, None)
-            watching.watch(member, thread)
-            refresh_posts([post.id])
-            notifying.after_post(member, thread, post)
-    except IntegrityError:
-        return _existing_submission(member, _submission(data))
-    thread.post_count = number
+
+    def write(now) -> Post:
+        # The update takes the thread's row lock, so concurrent replies get numbers in turn.
+        Thread.update(
+            post_count=Thread.post_count + 1, last_post_at=now, last_author=member
+        ).where(Thread.id == thread.id).execute()
+        number = Thread.select(Thread.post_count).where(Thread.id == thread.id).scalar()
+        post = _new_post(thread, member, number, data, sharing=sharing)
+        Category.update(
+            post_count=Category.post_count + 1,
+            last_post_at=now,
+            last_thread_id=thread.id,
+            last_thread_title=thread.title,
+        ).where(Category.id == thread.category_id).execute()
+        return post
+
+    post = _post_once(member, data, prepared, write)
+    if post.thread_id == thread.id:
+        thread.post_count = max(thread.post_count, post.number)
     return post
 
 

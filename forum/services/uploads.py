@@ -1,10 +1,11 @@
 """Taking an image in, making it safe, storing it, and taking it down.
 
 `prepare` does every check and all the image work in memory and writes nothing: a refusal leaves
-no file behind, and the caller can still refuse the rest of the request (a post that fails its own
-checks) before `store` writes the files. Every image is decoded and encoded again by Pillow, which
-drops whatever else the file carried (a script appended to a JPEG, EXIF with GPS, comments); the
-type is judged by the file's first bytes, never by its name or the browser's Content-Type.
+no file behind. `store` writes the files and the row; called inside a transaction that later rolls
+back (a post with its photo: posting.py), the caller deletes the files again with `delete_files`.
+Every image is decoded and encoded again by Pillow, which drops whatever else the file carried (a
+script appended to a JPEG, EXIF with GPS, comments); the type is judged by the file's first bytes,
+never by its name or the browser's Content-Type.
 """
 
 import io
@@ -42,6 +43,17 @@ BOUNDS = {
 }
 MAX_ALT = 300
 NOT_AN_IMAGE = "That file is not a photo we can use: choose a JPEG, PNG, WebP or GIF image."
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo chosen on a post form, not yet checked: the file (a werkzeug FileStorage) and
+    what the member said about it."""
+
+    file: object
+    alt_text: str
+    shows_others: bool = False
+    permission: bool = False
 
 
 @dataclass
@@ -261,11 +273,19 @@ def set_picture(member, prepared: Prepared, organisation=None) -> Upload:
         Upload.update(status="removed", removed_by=member, removed_at=utcnow()).where(
             Upload.id == old.id
         ).execute()
-        _delete_files(old)
+        delete_files(old)
     return upload
 
 
-def _delete_files(upload: Upload) -> None:
+def prepare_photo(member, photo: Photo) -> Prepared:
+    """`prepare` for a photo in a post."""
+    return prepare(
+        member, photo.file, alt_text=photo.alt_text, shows_others=photo.shows_others,
+        permission=photo.permission,
+    )
+
+
+def delete_files(upload: Upload) -> None:
     for size in SIZES:
         path_of(upload, size).unlink(missing_ok=True)
 
@@ -295,7 +315,7 @@ def remove(member, upload: Upload) -> Upload:
                 label=f"A photo by {upload.owner.name}",
                 thread_id=upload.post.thread_id if upload.post_id else None,
             )
-    _delete_files(upload)
+    delete_files(upload)
     upload.status = "removed"
     upload.removed_by = member
     return upload

@@ -23,7 +23,7 @@ from ...services import moderating, posting, self_moderation
 from ...services.text import render_markdown
 from ...web import add_form_error, announce, render_page_or_part, row_id
 from ...web.conditional import conditional
-from ..uploads import photo_error, prepare_photo, store_photo
+from ..uploads import chosen_photo, photo_error
 from . import bp
 
 # -- loading, with visibility decided once -----------------------------------------------------
@@ -140,10 +140,7 @@ def new_thread(slug):
             preview_html = render_markdown(posting.link_mentions(form.message.data))
         elif not pause:
             try:
-                # The photo is checked first and written last: a refused photo posts nothing.
-                photo = prepare_photo(current_user, photo_form)
-                post = posting.start_thread(current_user, category, form.data)
-                store_photo(current_user, photo, post)
+                post = posting.start_thread(current_user, category, form.data, photo=chosen_photo(photo_form))
             except DomainError as error:
                 add_form_error(photo_error(photo_form, error) or form, error)
                 status = error.status
@@ -240,10 +237,7 @@ def reply(thread_id):
             }
         return response, status
     try:
-        # The photo is checked first and written last: a refused photo posts nothing.
-        photo = prepare_photo(current_user, photo_form)
-        post = posting.reply(current_user, thread, form.data)
-        store_photo(current_user, photo, post)
+        post = posting.reply(current_user, thread, form.data, photo=chosen_photo(photo_form))
     except DomainError as error:
         add_form_error(photo_error(photo_form, error) or form, error)
         return _reply_error(thread, form, error.status, photo_form)
