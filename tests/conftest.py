@@ -280,7 +280,9 @@ class Auth:
     def __init__(self, client):
         self.client = client
 
-    def sign_in(self, email, password=PASSWORD, **extra):
+    def sign_in(self, who, password=PASSWORD, **extra):
+        """Sign in as this member (a Member, or an email)."""
+        email = getattr(who, "email", who)
         return self.client.post("/sign-in", data={"email": email, "password": password, **extra})
 
     def sign_out(self):

@@ -24,10 +24,9 @@ def form(app, age=10, **data):
 
 
 @pytest.fixture
-def member(make_member, auth):
-    m = make_member("member@example.org")
-    auth.sign_in("member@example.org")
-    return m
+def member(cast, auth):
+    auth.sign_in(cast("member").member)
+    return cast.member
 
 
 def test_contact_page_for_visitors_has_email_and_honeypot(client):
@@ -122,8 +121,8 @@ def test_complaint_link_must_be_something_the_sender_can_see(app, client, member
     assert client.post("/support", data=data).status_code == 302
 
 
-def test_another_members_request_is_404(app, client, make_member, member):
-    other = make_member("other@example.org")
+def test_another_members_request_is_404(app, client, cast, member):
+    other = cast("other").other
     with app.app_context():
         theirs = SupportRequest.create(member=other.id, email=other.email, topic="other", message="Mine")
     assert client.get(f"/support/requests/{theirs.id}").status_code == 404
@@ -144,11 +143,11 @@ def _request(app, topic="charter", member=None):
         )
 
 
-def test_staff_answer_is_emailed_shown_and_logged(app, client, make_member, auth, outbox):
-    someone = make_member("someone@example.org")
-    make_member("staff@example.org", role="staff")
+def test_staff_answer_is_emailed_shown_and_logged(app, client, cast, auth, outbox):
+    people = cast("member", "staff")
+    someone = people.member
     req = _request(app, member=someone)
-    auth.sign_in("staff@example.org")
+    auth.sign_in(cast.staff)
     assert req.reference in client.get("/moderation/support/").get_data(as_text=True)
     response = client.post(f"/moderation/support/{req.id}/answer", data={"body": "", "status": "answered"})
     assert response.status_code == 422 and "Write an answer." in response.get_data(as_text=True)
@@ -156,7 +155,7 @@ def test_staff_answer_is_emailed_shown_and_logged(app, client, make_member, auth
     response = client.post(f"/moderation/support/{req.id}/answer", data=data)
     assert response.status_code == 302
     (answer,) = outbox()
-    assert answer.to_address == "someone@example.org" and "what you gain" in answer.body_text
+    assert answer.to_address == someone.email and "what you gain" in answer.body_text
     # A second answer from a page that still shows "new" is refused, and nothing is sent twice.
     response = client.post(f"/moderation/support/{req.id}/answer", data=data)
     assert response.status_code == 409
@@ -165,15 +164,15 @@ def test_staff_answer_is_emailed_shown_and_logged(app, client, make_member, auth
         assert SupportRequest.get_by_id(req.id).status == "answered"
         assert LogEntry.get(LogEntry.action == "answer_support").target_label == req.reference
     auth.sign_out()
-    auth.sign_in("someone@example.org")
+    auth.sign_in(someone)
     page = client.get(f"/support/requests/{req.id}").get_data(as_text=True)
     assert "what you gain" in page and "Answered" in page
 
 
-def test_htmx_answer_returns_the_conversation(app, client, make_member, auth):
-    make_member("staff@example.org", role="staff")
+def test_htmx_answer_returns_the_conversation(app, client, cast, auth):
+    cast("staff")
     req = _request(app)
-    auth.sign_in("staff@example.org")
+    auth.sign_in(cast.staff)
     data = {"body": "Thanks", "status": "closed", "seen_status": "new"}
     response = client.post(f"/moderation/support/{req.id}/answer", data=data, headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -184,11 +183,11 @@ def test_htmx_answer_returns_the_conversation(app, client, make_member, auth):
     assert client.post(f"/moderation/support/{req.id}/answer", data=data).status_code == 409
 
 
-def test_notes_are_for_staff_only_and_assigning_is_logged(app, client, make_member, auth):
-    someone = make_member("someone@example.org")
-    staff = make_member("staff@example.org", role="staff")
+def test_notes_are_for_staff_only_and_assigning_is_logged(app, client, cast, auth):
+    people = cast("member", "staff")
+    someone, staff = people.member, people.staff
     req = _request(app, member=someone)
-    auth.sign_in("staff@example.org")
+    auth.sign_in(cast.staff)
     assert client.post(f"/moderation/support/{req.id}/note", data={"note": "Known member"}).status_code == 302
     assert (
         client.post(f"/moderation/support/{req.id}/assign", data={"assignee": str(staff.id)}).status_code
@@ -204,15 +203,15 @@ def test_notes_are_for_staff_only_and_assigning_is_logged(app, client, make_memb
         actions = {e.action for e in LogEntry.select()}
     assert {"note_support", "assign_support", "status_support"} <= actions
     auth.sign_out()
-    auth.sign_in("someone@example.org")
+    auth.sign_in(someone)
     assert "Known member" not in client.get(f"/support/requests/{req.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("assignee", ["99999999999999999999999", "\u00b2", "-1", "nobody"])
-def test_assigning_to_no_member_is_refused_and_changes_nothing(app, client, make_member, auth, assignee):
-    staff = make_member("staff@example.org", role="staff")
+def test_assigning_to_no_member_is_refused_and_changes_nothing(app, client, cast, auth, assignee):
+    staff = cast("staff").staff
     req = _request(app)
-    auth.sign_in("staff@example.org")
+    auth.sign_in(cast.staff)
     client.post(f"/moderation/support/{req.id}/assign", data={"assignee": str(staff.id)})
     response = client.post(f"/moderation/support/{req.id}/assign", data={"assignee": assignee})
     assert response.status_code in (302, 422)
@@ -220,24 +219,23 @@ def test_assigning_to_no_member_is_refused_and_changes_nothing(app, client, make
         assert SupportRequest.get_by_id(req.id).assigned_to_id == staff.id
 
 
-def test_complaint_about_staff_reaches_admins_only(app, client, make_member, auth):
-    make_member("staff@example.org", role="staff")
-    make_member("admin@example.org", role="admin")
+def test_complaint_about_staff_reaches_admins_only(app, client, cast, auth):
+    cast("staff", "admin")
     req = _request(app, topic="complaint_staff")
-    auth.sign_in("staff@example.org")
+    auth.sign_in(cast.staff)
     assert req.reference not in client.get("/moderation/support/").get_data(as_text=True)
     assert client.get(f"/moderation/support/{req.id}").status_code == 404
     auth.sign_out()
-    auth.sign_in("admin@example.org")
+    auth.sign_in(cast.admin)
     assert req.reference in client.get("/moderation/support/").get_data(as_text=True)
     assert client.get(f"/moderation/support/{req.id}").status_code == 200
 
 
-def test_inbox_filters_by_status_and_topic(app, client, make_member, auth):
-    make_member("staff@example.org", role="staff")
+def test_inbox_filters_by_status_and_topic(app, client, cast, auth):
+    cast("staff")
     a = _request(app, topic="account")
     b = _request(app, topic="accessibility")
-    auth.sign_in("staff@example.org")
+    auth.sign_in(cast.staff)
     page = client.get("/moderation/support/?topic=account").get_data(as_text=True)
     assert a.reference in page and b.reference not in page
     part = client.get("/moderation/support/?status=closed", headers={"HX-Request": "true"}).get_data(
