@@ -55,7 +55,7 @@ def test_join_creates_an_applicant_with_acceptances_and_a_verification_email(app
     assert "confirm your email" in page.lower()
 
 
-def test_join_reuses_an_organisation_whatever_its_case(app, client, make_member):
+def test_join_reuses_an_organisation_whatever_its_case(app, client):
     join(client)
     client.post("/sign-out")
     join(client, email="second@example.org", organisation="  bridges   TRUST ")
@@ -163,9 +163,8 @@ def test_open_membership_makes_a_verified_applicant_a_member(make_app, outbox):
         assert Member.get().status == "active"
 
 
-def test_unverified_applicant_cannot_reach_member_pages(client, auth, make_member):
-    make_member("new@example.org", status="applicant", verified=False)
-    auth.sign_in("new@example.org")
+def test_unverified_applicant_cannot_reach_member_pages(client, auth, cast):
+    auth.sign_in(cast("unverified").unverified)
     response = client.get("/account")
     assert response.status_code == 200  # their own account settings are theirs
     refused = client.get("/moderation/applications")
@@ -178,9 +177,9 @@ def _verified_applicant(client, outbox):
     client.post("/sign-out")
 
 
-def test_staff_approve_an_application_and_the_applicant_is_emailed(app, client, auth, make_member, outbox):
+def test_staff_approve_an_application_and_the_applicant_is_emailed(app, client, auth, cast, outbox):
     _verified_applicant(client, outbox)
-    make_member("staff@example.org", role="staff")
+    cast("staff")
     auth.sign_in("staff@example.org")
     page = client.get("/moderation/applications").get_data(as_text=True)
     assert "Amina Yusuf" in page and "I run conversation clubs." in page and "Bridges Trust" in page
@@ -194,9 +193,9 @@ def test_staff_approve_an_application_and_the_applicant_is_emailed(app, client, 
     assert client.post(f"/moderation/applications/{applicant.id}/approve").status_code == 409
 
 
-def test_staff_decline_in_place_with_htmx_and_a_reason(app, client, auth, make_member, outbox):
+def test_staff_decline_in_place_with_htmx_and_a_reason(app, client, auth, cast, outbox):
     _verified_applicant(client, outbox)
-    make_member("staff@example.org", role="staff")
+    cast("staff")
     auth.sign_in("staff@example.org")
     with app.app_context():
         applicant = Member.get(Member.email == "amina@example.org")
@@ -220,8 +219,8 @@ def test_staff_decline_in_place_with_htmx_and_a_reason(app, client, auth, make_m
 # -- signing in --------------------------------------------------------------------------------
 
 
-def test_sign_in_and_out(client, auth, make_member):
-    make_member("member@example.org")
+def test_sign_in_and_out(client, auth, cast):
+    cast("member")
     response = auth.sign_in("MEMBER@example.org ")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "Sign out" in client.get("/").get_data(as_text=True)
@@ -237,8 +236,8 @@ def page(response):
     return re.sub(r'(csrf_token" value="|"X-CSRFToken": ")[^"]+', r"\1", response.get_data(as_text=True))
 
 
-def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, make_member):
-    make_member("member@example.org")
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, cast):
+    cast("member")
     wrong = auth.sign_in("member@example.org", "not the password")
     unknown = auth.sign_in("nobody@example.org", "not the password")
     assert wrong.status_code == unknown.status_code == 422
@@ -256,16 +255,16 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, make
         ("javascript:alert(1)", "/"),
     ],
 )
-def test_next_only_goes_to_a_path_on_this_site(client, make_member, target, expected):
-    make_member("member@example.org")
+def test_next_only_goes_to_a_path_on_this_site(client, cast, target, expected):
+    cast("member")
     response = client.post(
         "/sign-in", query_string={"next": target}, data={"email": "member@example.org", "password": PASSWORD}
     )
     assert response.headers["Location"] == expected
 
 
-def test_session_is_renewed_at_sign_in(client, auth, make_member):
-    make_member("member@example.org")
+def test_session_is_renewed_at_sign_in(client, auth, cast):
+    cast("member")
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
     auth.sign_in("member@example.org")
@@ -273,17 +272,17 @@ def test_session_is_renewed_at_sign_in(client, auth, make_member):
         assert "planted" not in session and "_user_id" in session
 
 
-def test_remember_me_sets_a_lasting_cookie(client, auth, make_member):
-    make_member("member@example.org")
+def test_remember_me_sets_a_lasting_cookie(client, auth, cast):
+    cast("member")
     response = auth.sign_in("member@example.org", remember="y")
     cookies = response.headers.getlist("Set-Cookie")
     assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
 
 
-def test_sessions_survive_a_restart(app, auth, client, make_member):
+def test_sessions_survive_a_restart(app, auth, client, cast):
     from forum import create_app
 
-    make_member("member@example.org")
+    cast("member")
     auth.sign_in("member@example.org")
     cookie = client.get_cookie("session").value
     # A new process: the same instance folder and database, so the same generated secret key.
@@ -300,8 +299,8 @@ def test_sessions_survive_a_restart(app, auth, client, make_member):
     assert "Sign out" in again.get("/").get_data(as_text=True)
 
 
-def test_sign_in_flood_is_limited_per_account(client, make_member):
-    make_member("member@example.org")
+def test_sign_in_flood_is_limited_per_account(client, cast):
+    cast("member")
     statuses = [
         client.post("/sign-in", data={"email": "member@example.org", "password": f"guess {i}"}).status_code
         for i in range(8)
@@ -324,16 +323,16 @@ def test_sign_in_flood_is_limited_per_address(client):
 # -- password reset ----------------------------------------------------------------------------
 
 
-def test_reset_answers_the_same_for_known_and_unknown_email(client, make_member, outbox):
-    make_member("member@example.org")
+def test_reset_answers_the_same_for_known_and_unknown_email(client, cast, outbox):
+    cast("member")
     known = page(client.post("/reset", data={"email": "member@example.org"}))
     unknown = page(client.post("/reset", data={"email": "nobody@example.org"}))
     assert known.replace("member@example.org", "X") == unknown.replace("nobody@example.org", "X")
     assert [m.to_address for m in outbox()] == ["member@example.org"]
 
 
-def test_reset_sets_a_new_password_once_and_ends_other_sessions(app, client, auth, make_member, outbox):
-    make_member("member@example.org")
+def test_reset_sets_a_new_password_once_and_ends_other_sessions(app, client, auth, cast, outbox):
+    cast("member")
     elsewhere = app.test_client()
     elsewhere.post("/sign-in", data={"email": "member@example.org", "password": PASSWORD})
     assert "Sign out" in elsewhere.get("/").get_data(as_text=True)
@@ -350,8 +349,8 @@ def test_reset_sets_a_new_password_once_and_ends_other_sessions(app, client, aut
     assert auth.sign_in("member@example.org", "harbour violet compass 9").status_code == 302
 
 
-def test_reset_link_expires_after_an_hour(app, client, make_member, outbox):
-    make_member("member@example.org")
+def test_reset_link_expires_after_an_hour(app, client, cast, outbox):
+    cast("member")
     client.post("/reset", data={"email": "member@example.org"})
     with app.app_context():
         token = AccountToken.get(AccountToken.purpose == "reset-password")
@@ -365,8 +364,8 @@ def test_reset_link_expires_after_an_hour(app, client, make_member, outbox):
 # -- Charter versions --------------------------------------------------------------------------
 
 
-def test_a_new_charter_version_must_be_accepted_before_anything_else(app, client, auth, make_member):
-    member = make_member("member@example.org")
+def test_a_new_charter_version_must_be_accepted_before_anything_else(app, client, auth, cast):
+    member = cast("member").member
     auth.sign_in("member@example.org")
     with app.app_context():
         documents.publish("charter", "## Revised\n\nListen first.", "Adds a clause on listening.")
@@ -388,8 +387,8 @@ def test_a_new_charter_version_must_be_accepted_before_anything_else(app, client
         assert Acceptance.get(member=member.id, document="charter", version=2).accepted_at is not None
 
 
-def test_admin_publishes_a_version_from_the_admin_page(app, client, auth, make_member):
-    make_member("admin@example.org", role="admin")
+def test_admin_publishes_a_version_from_the_admin_page(app, client, auth, cast):
+    cast("admin")
     auth.sign_in("admin@example.org")
     response = client.post("/admin/documents/terms", data={"body": "New terms.", "summary": "Shorter"})
     assert response.status_code == 302
@@ -400,8 +399,8 @@ def test_admin_publishes_a_version_from_the_admin_page(app, client, auth, make_m
 # -- account settings --------------------------------------------------------------------------
 
 
-def test_change_name(app, client, auth, make_member):
-    make_member("member@example.org")
+def test_change_name(app, client, auth, cast):
+    cast("member")
     auth.sign_in("member@example.org")
     assert client.post("/account/name", data={"name": "  New   Name "}).status_code == 302
     with app.app_context():
@@ -410,13 +409,12 @@ def test_change_name(app, client, auth, make_member):
     assert too_long.status_code == 422 and 'id="name-error"' in too_long.get_data(as_text=True)
 
 
-def test_change_email_is_confirmed_from_the_new_address(app, client, auth, make_member, outbox):
-    make_member("member@example.org")
-    make_member("taken@example.org")
+def test_change_email_is_confirmed_from_the_new_address(app, client, auth, cast, outbox):
+    cast("member", "other")
     auth.sign_in("member@example.org")
     wrong = client.post("/account/email", data={"email": "new@example.org", "password": "nope"})
     assert wrong.status_code == 422 and "current password is not right" in wrong.get_data(as_text=True)
-    taken = client.post("/account/email", data={"email": "TAKEN@example.org", "password": PASSWORD})
+    taken = client.post("/account/email", data={"email": "OTHER@example.org", "password": PASSWORD})
     assert taken.status_code == 422 and "already uses this email" in taken.get_data(as_text=True)
     assert (
         client.post("/account/email", data={"email": "new@example.org", "password": PASSWORD}).status_code
@@ -431,8 +429,8 @@ def test_change_email_is_confirmed_from_the_new_address(app, client, auth, make_
         assert Member.get(Member.email == "new@example.org")
 
 
-def test_change_password_ends_other_sessions_but_not_this_one(app, client, auth, make_member):
-    make_member("member@example.org")
+def test_change_password_ends_other_sessions_but_not_this_one(app, client, auth, cast):
+    cast("member")
     auth.sign_in("member@example.org")
     elsewhere = app.test_client()
     elsewhere.post("/sign-in", data={"email": "member@example.org", "password": PASSWORD})
