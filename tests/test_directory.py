@@ -232,3 +232,12 @@ def test_a_profile_costs_the_same_whatever_it_holds(app, client, auth, members, 
     few = costs()
     save_profile(app, "amina@example.org", new_expertise=", ".join(f"Area {n}" for n in range(12)))
     assert costs() == few
+
+
+@pytest.mark.parametrize("typed", ["https://[", "http://[::1"])
+def test_a_malformed_web_address_is_refused_not_a_500(app, typed):
+    from forum.errors import Invalid
+    from forum.services.directory import clean_website
+
+    with pytest.raises(Invalid):
+        clean_website(typed)

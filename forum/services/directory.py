@@ -103,8 +103,12 @@ def clean_website(raw: str, field_name: str = "website") -> str:
         return ""
     if "://" not in value and not value.lower().startswith(("javascript:", "data:", "mailto:")):
         value = "https://" + value
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:  # an unclosed "[" (an IPv6 address) and the like
+        hostname = None
+    if hostname is None or parts.scheme.lower() not in ("http", "https") or "." not in hostname:
         raise Invalid("Enter a web address starting with http:// or https://.", field=field_name)
     if any(c.isspace() or c in "<>\"'" for c in value):
         raise Invalid("A web address can't contain spaces, quotes or angle brackets.", field=field_name)
