@@ -37,14 +37,14 @@ def _concrete(app, rule) -> str:
 
 
 @pytest.fixture
-def admin_client(make_app, make_member):
+def admin_client(make_app, cast):
     app = make_app(WTF_CSRF_ENABLED=True)
-    make_member("admin@example.org", role="admin")
+    admin = cast("admin").admin
     client = app.test_client()
     # Sign in with a real token from the form, as a browser would.
     html = client.get("/sign-in").get_data(as_text=True)
     token = html.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    data = {"email": "admin@example.org", "password": PASSWORD, "csrf_token": token}
+    data = {"email": admin.email, "password": PASSWORD, "csrf_token": token}
     response = client.post("/sign-in", data=data)
     assert response.status_code == 302
     return app, client

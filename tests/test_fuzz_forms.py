@@ -9,7 +9,7 @@ import re
 from html import unescape
 
 import pytest
-from helpers import PASSWORD
+from helpers import CAST, signed_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,11 +73,9 @@ def forms_on(html: str) -> list[tuple[str, str, list[str]]]:
 
 
 @pytest.fixture
-def world(app, make_member):
-    member = make_member("member@example.org", name="Mina Member")
-    friend = make_member("friend@example.org", name="Fred Friend")
-    make_member("staff@example.org", name="Sam Staff", role="staff")
-    make_member("admin@example.org", name="Ada Admin", role="admin")
+def world(app, cast):
+    cast("member", "other", "staff", "admin")
+    member, friend = cast.member, cast.other
     with app.app_context():
         Member.update(contact_policy="anyone").where(Member.id == friend.id).execute()
         organisation = Organisation.create(name="Bridges Trust", name_key="bridges trust")
@@ -97,7 +95,7 @@ def world(app, make_member):
 
 PAGES = {
     "visitor": ["/join", "/sign-in", "/reset", "/support", "/"],
-    "member@example.org": [
+    "member": [
         "/",
         "/c/general/new",
         "/t/{thread}/reply",
@@ -111,21 +109,19 @@ PAGES = {
         "/organisations/{organisation}/edit",
         "/search",
     ],
-    "staff@example.org": [
+    "staff": [
         "/moderation/posts/{other_post}/hide",
         "/moderation/members/{friend}",
         "/moderation/",
         "/t/{thread}",
     ],
-    "admin@example.org": ["/admin/categories", "/admin/documents"],
+    "admin": ["/admin/categories", "/admin/documents"],
 }
 
 
 @pytest.mark.parametrize("who", list(PAGES))
 def test_no_form_answers_500_whatever_is_sent(app, world, who):
-    client = app.test_client()
-    if who != "visitor":
-        assert client.post("/sign-in", data={"email": who, "password": PASSWORD}).status_code == 302
+    client = signed_in(app, CAST[who])
     targets = {}
     for page in PAGES[who]:
         response = client.get(page.format(**world))
@@ -165,15 +161,13 @@ def test_no_form_answers_500_whatever_is_sent(app, world, who):
         "/notifications?before=%C2%B2",
     ],
 )
-def test_numbers_past_any_id_name_nothing(app, world, path):
-    client = app.test_client()
-    client.post("/sign-in", data={"email": "staff@example.org", "password": PASSWORD})
+def test_numbers_past_any_id_name_nothing(app, cast, world, path):
+    client = signed_in(app, cast.staff)
     assert client.get(path).status_code in (200, 302, 404)
 
 
-def test_control_characters_are_dropped_and_the_rest_kept(app, world):
-    client = app.test_client()
-    client.post("/sign-in", data={"email": "member@example.org", "password": PASSWORD})
+def test_control_characters_are_dropped_and_the_rest_kept(app, cast, world):
+    client = signed_in(app, cast.member)
     message = "Tab\there,\r\nnew line; NUL\x00 and escape\x1b[31m gone"
     response = client.post(f"/t/{world['thread']}/reply", data={"message": message})
     assert response.status_code == 302
