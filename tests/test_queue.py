@@ -8,7 +8,7 @@ from helpers import PASSWORD
 
 from forum.models import Category, LogEntry, Post, Thread
 from forum.models.reports import Report
-from forum.services import posting, reporting
+from forum.services import moderating, posting, queue, reporting
 
 HTMX = {"HX-Request": "true"}
 
@@ -141,6 +141,25 @@ def test_dismiss_brings_an_auto_hidden_post_back(app, people, posts, outbox):
         assert LogEntry.get().action == "dismiss_reports"
     again = client.post(f"/moderation/queue/post/{posts[1]}/dismiss")
     assert again.status_code == 409
+
+
+def test_dismissing_and_its_log_entry_are_one_transaction(app, people, posts, outbox, monkeypatch):
+    for who in ("r1", "r2", "r3"):
+        report(app, people[who], posts[1])
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the log could not be written")
+
+    monkeypatch.setattr(moderating, "log", fail)
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            queue.dismiss(people["staff"], "post", posts[1], "Fine")
+        # Nothing is decided without its log entry: the reports wait, the post stays hidden,
+        # and no reporter is told.
+        assert {r.status for r in Report.select()} == {"open"}
+        assert Post.get_by_id(posts[1]).status == "hidden"
+        assert LogEntry.select().count() == 0
+    assert not [m for m in outbox() if m.kind == "report-decided"]
 
 
 def test_the_queue_costs_the_same_whatever_its_length(app, people, posts, count_queries):

@@ -6,7 +6,7 @@ thread page) and on members (warn, suspend, lift, delete, notes)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import Conflict, DomainError, NotFound
+from ..errors import DomainError, NotFound
 from ..forms import EmptyForm
 from ..forms.moderation import (
     DeclineForm,
@@ -20,7 +20,7 @@ from ..forms.moderation import (
 from ..models import LogEntry, Member, Post, StaffNote
 from ..models.reports import REASONS
 from ..policy import refusal
-from ..services import membership, moderating, queue, reporting
+from ..services import membership, moderating, queue
 from ..web import add_form_error, announce, render_page_or_part
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -52,17 +52,7 @@ def dismiss(kind, target_id):
     form = DismissForm()
     if not form.validate_on_submit():
         raise DomainError("Use at most 2,000 characters for the note.")
-    decided = reporting.resolve_all(current_user, kind, target_id, "dismissed", form.outcome_note.data or "")
-    if not decided:
-        raise Conflict("These reports were already decided, perhaps by another staff member.")
-    moderating.log(
-        current_user,
-        "dismiss_reports",
-        kind,
-        target_id,
-        label=_label(decided[0]),
-        note=form.outcome_note.data or "",
-    )
+    decided = queue.dismiss(current_user, kind, target_id, form.outcome_note.data or "")
     message = f"Dismissed {len(decided)} report{'s' if len(decided) > 1 else ''}; the reporters are told."
     if kind == "post" and request.form.get("in_thread"):
         # Dismissed on the thread page, beside the post: the post comes back in place.
@@ -88,10 +78,6 @@ def toggle_summary():
             "You will get a daily summary of the queue." if wanted else "No more daily summaries.", "success"
         )
     return redirect(url_for("moderation.index"))
-
-
-def _label(report):
-    return reporting.load_target(current_user, report.target_type, report.target_id).description
 
 
 @bp.get("/applications")

@@ -1,6 +1,8 @@
 """The staff queue: open reports grouped by the item they are about, urgent first, then the
 item that has waited longest. A fixed number of queries whatever its length: one for the
-groups, one for their reports, and one per kind of item (posts, threads, members)."""
+groups, one for their reports, and one per kind of item (posts, threads, members).
+Dismissing an item's reports (no action) is the queue's own decision; acting on the item
+decides its reports in moderating.py."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,12 +11,15 @@ from flask import current_app, render_template
 from peewee import Case, fn
 from werkzeug.datastructures import MultiDict
 
+from ..errors import Conflict
 from ..links import absolute_url
 from ..mail import outbox as mail
 from ..models import Category, Member, Post, Thread, utcnow
+from ..models.db import db
 from ..models.reports import REASONS, TARGET_TYPES, Report
 from ..models.uploads import Upload
 from ..web import row_id
+from . import moderating, reporting
 
 QUEUE_LIMIT = 100
 
@@ -147,6 +152,19 @@ def _attach(rows: list[QueueRow]) -> None:
         items.update({("photo", u.id): u for u in Upload.with_post().where(Upload.id.in_(ids["photo"]))})
     for key, row in by_key.items():
         row.item = items.get(key)
+
+
+def dismiss(staff, kind: str, target_id: int, note: str = "") -> list[Report]:
+    """No action on an item: its open reports are closed and each reporter told (an auto-hidden
+    post comes back), and the decision is logged, in one transaction. Returns the reports;
+    Conflict when there were none left to decide."""
+    with db.atomic():
+        decided = reporting.resolve_all(staff, kind, target_id, "dismissed", note)
+        if not decided:
+            raise Conflict("These reports were already decided, perhaps by another staff member.")
+        label = reporting.load_target(staff, kind, target_id).description
+        moderating.log(staff, "dismiss_reports", kind, target_id, label=label, note=note)
+    return decided
 
 
 def categories():
