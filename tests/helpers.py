@@ -43,7 +43,8 @@ CAST = {
 
 class Cast(dict):
     """cast("author", "staff") -> the cast so far, read as cast.author or cast["author"]. Each part
-    is made once per test, in the order first asked for; "visitor" is None (nobody signed in)."""
+    is made once per test, in the order first asked for; "visitor" is None (nobody signed in).
+    A test that makes its own app (make_app) asks for its parts after: that app's database is new."""
 
     def __init__(self, make_member):
         super().__init__()

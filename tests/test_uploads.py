@@ -16,8 +16,8 @@ from forum.services import uploads
 
 
 @pytest.fixture
-def member(make_member):
-    return make_member("photographer@example.org", name="Pat Photographer")
+def member(cast):
+    return cast("member").member
 
 
 def upload(data: bytes, filename="photo.jpg", content_type="image/jpeg"):
@@ -143,9 +143,9 @@ def test_permission_is_required_when_others_are_shown(app, member):
         assert stored.shows_others and stored.permission
 
 
-def test_a_file_over_the_size_limit_is_refused(make_app, make_member):
+def test_a_file_over_the_size_limit_is_refused(make_app, cast):
     app = make_app(UPLOAD_MAX_BYTES=2000)
-    member = make_member()
+    member = cast("member").member
     noisy = Image.frombytes("RGB", (200, 200), os.urandom(200 * 200 * 3))
     out = io.BytesIO()
     noisy.save(out, "PNG")
@@ -157,9 +157,9 @@ def test_a_file_over_the_size_limit_is_refused(make_app, make_member):
     assert stored_files(app) == []
 
 
-def test_over_quota_is_refused_with_what_is_used(make_app, make_member):
+def test_over_quota_is_refused_with_what_is_used(make_app, cast):
     app = make_app(UPLOAD_QUOTA_BYTES=3000)
-    member = make_member()
+    member = cast("member").member
     with app.app_context():
         prepare_and_store(app, member, files.image_bytes(size=(60, 40)))
         before = stored_files(app)
@@ -183,8 +183,8 @@ def test_removed_photos_stop_counting_toward_the_quota_and_their_files_go(app, m
         assert Upload.get_by_id(stored.id).status == "removed"
 
 
-def test_visitors_and_applicants_cannot_upload(app, make_member):
-    applicant = make_member("new@example.org", status="applicant")
+def test_visitors_and_applicants_cannot_upload(app, cast):
+    applicant = cast("applicant").applicant
     from forum.errors import NotAllowed
 
     with app.app_context(), pytest.raises(NotAllowed):
