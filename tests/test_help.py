@@ -72,18 +72,17 @@ def test_duplicate_headings_get_distinct_anchors(app, client):
     assert 'id="notes"' in page and 'id="notes-2"' in page
 
 
-def test_guidance_in_context_links_to_sections_that_exist(app, client, auth, make_member):
+def test_guidance_in_context_links_to_sections_that_exist(app, client, auth, cast):
     """The report form and the contact-request form each link to the help section that explains
     them, and the section's anchor is on that page; Help is in the signed-in navigation too."""
     from forum.models import Category, Member
     from forum.services import posting
 
-    author = make_member("author@example.org")
-    make_member("reader@example.org")
+    author, reader = cast("author", "member").author, cast.member
     with app.app_context():
         Member.update(contact_policy="anyone").where(Member.id == author.id).execute()
         posting.start_thread(author, Category.create(name="P", slug="p"), {"title": "Hello", "message": "Hi"})
-    auth.sign_in("reader@example.org")
+    auth.sign_in(reader)
     pages = {
         "/report/post/1": "/help/reporting#what-happens-after-a-report",
         f"/members/{author.id}/contact": "/help/directory#contact-requests",
@@ -97,9 +96,8 @@ def test_guidance_in_context_links_to_sections_that_exist(app, client, auth, mak
     assert 'href="/help/"' in nav
 
 
-def test_every_link_in_the_help_pages_leads_somewhere(client, auth, make_member):
-    make_member("reader@example.org")
-    auth.sign_in("reader@example.org")
+def test_every_link_in_the_help_pages_leads_somewhere(client, auth, cast):
+    auth.sign_in(cast("member").member)
     for slug in PAGES:
         html = client.get(f"/help/{slug}").get_data(as_text=True)
         body = html.split("<main", 1)[1].split("</main>", 1)[0]

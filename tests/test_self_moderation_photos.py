@@ -4,15 +4,9 @@ link, with no <img> and no script; a pause before posting says the photo must be
 import io
 
 import upload_files as files
-from helpers import PASSWORD
+from helpers import signed_in
 
 from forum.models import Category, Member, Post
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def post_thread(client, message, **extra):
@@ -30,27 +24,26 @@ def post_thread(client, message, **extra):
     )
 
 
-def test_low_data_mode_shows_a_photo_as_a_link_without_img_or_script(app, make_member):
-    make_member("ada@example.org", name="Ada Author")
-    reader = make_member("rae@example.org", name="Rae Reader")
+def test_low_data_mode_shows_a_photo_as_a_link_without_img_or_script(app, cast):
+    author, reader = cast("author", "member").author, cast.member
     with app.app_context():
         Category.create(name="Practice", slug="practice")
         Member.update(low_data=True).where(Member.id == reader.id).execute()
-    response = post_thread(signed_in(app, "ada@example.org"), "Our garden, with a photo.")
+    response = post_thread(signed_in(app, author), "Our garden, with a photo.")
     assert response.status_code == 302
     path = response.headers["Location"]
-    assert "<img" in signed_in(app, "ada@example.org").get(path).get_data(as_text=True)
-    page = signed_in(app, "rae@example.org").get(path).get_data(as_text=True)
+    assert "<img" in signed_in(app, author).get(path).get_data(as_text=True)
+    page = signed_in(app, reader).get(path).get_data(as_text=True)
     assert "Our garden, with a photo." in page
     assert "<img" not in page and "<script" not in page
     assert "/photos/" in page  # the photo is still there, one click away
 
 
-def test_a_pause_says_the_photo_must_be_chosen_again(app, make_member):
-    make_member("ada@example.org", name="Ada Author")
+def test_a_pause_says_the_photo_must_be_chosen_again(app, cast):
+    cast("author")
     with app.app_context():
         Category.create(name="Practice", slug="practice")
-    client = signed_in(app, "ada@example.org")
+    client = signed_in(app, cast.author)
     response = post_thread(client, "What a STUPID council decision")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "a moment to pause" in page
