@@ -6,8 +6,9 @@ the limits; and a fixed number of queries per page."""
 import re
 from datetime import timedelta
 
+import helpers
 import pytest
-from helpers import PASSWORD
+from helpers import PASSWORD, text
 
 from forum.errors import NotAllowed
 from forum.mail import outbox as mail
@@ -18,20 +19,16 @@ from forum.services import posting, reporting
 HTMX = {"HX-Request": "true"}
 
 
+# Four members who report, one more than it takes to hide a post.
+REPORTERS = ("ada", "ben", "cat", "dan")
+
+
 @pytest.fixture
-def members(app, make_member):
-    return {
-        name: make_member(f"{name}@example.org", name=f"{name.title()} Person", role=role)
-        for name, role in (
-            ("author", "member"),
-            ("ada", "member"),
-            ("ben", "member"),
-            ("cat", "member"),
-            ("dan", "member"),
-            ("staff", "staff"),
-            ("admin", "admin"),
-        )
-    }
+def members(app, cast, make_member):
+    cast("author")
+    reporters = {n: make_member(f"{n}@example.org", name=f"{n.title()} Person") for n in REPORTERS}
+    cast("staff", "admin")
+    return {"author": cast.author, **reporters, "staff": cast.staff, "admin": cast.admin}
 
 
 @pytest.fixture
@@ -48,14 +45,8 @@ def thread(app, members):
 
 
 def signed_in(app, name):
-    client = app.test_client()
-    response = client.post("/sign-in", data={"email": f"{name}@example.org", "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def text(response):
-    return response.get_data(as_text=True)
+    """Signed in as a reporter or a part of the cast, by the name before @example.org."""
+    return helpers.signed_in(app, f"{name}@example.org")
 
 
 def send(client, kind="post", target_id=1, headers=None, **data):
@@ -90,7 +81,7 @@ def test_without_javascript_the_button_opens_a_page_with_the_form(app, members, 
     response = signed_in(app, "ada").get("/report/post/1")
     assert response.status_code == 200
     html = text(response)
-    assert "<h1>Report the post by Author Person in “Conversation clubs”</h1>" in html
+    assert "<h1>Report the post by Ann Author in “Conversation clubs”</h1>" in html
     assert "<legend>Reason</legend>" in html and "Come to <strong>mine</strong>" in html
     for label in ("Disrespectful or uncivil", "Undeclared conflict of interest", "Something else"):
         assert re.search(rf'<label for="report-post-1-reason-\d+">{label}</label>', html)
@@ -232,26 +223,24 @@ def test_a_withdrawn_or_hidden_post_has_nothing_left_to_report(app, members, thr
 
 
 def test_visitors_and_applicants_are_sent_to_sign_in_or_their_application(
-    app, client, members, thread, make_member
+    app, client, members, thread, cast
 ):
     assert client.get("/report/post/1").headers["Location"].startswith("/sign-in")
     assert send(client).headers["Location"].startswith("/sign-in")
-    make_member("new@example.org", status="applicant")
-    applicant = app.test_client()
-    applicant.post("/sign-in", data={"email": "new@example.org", "password": PASSWORD})
+    applicant = helpers.signed_in(app, cast("applicant").applicant)
     assert send(applicant).headers["Location"] == "/application"
     assert reports(app) == []
 
 
-def test_a_report_without_a_csrf_token_is_refused(make_app, make_member):
+def test_a_report_without_a_csrf_token_is_refused(make_app, cast):
     app = make_app(WTF_CSRF_ENABLED=True)
-    author, _ = make_member("author@example.org"), make_member("ada@example.org")
+    author = cast("author", "member").author
     with app.app_context():
         posting.start_thread(author, Category.create(name="P", slug="p"), {"title": "Hello", "message": "Hi"})
     client = app.test_client()
     page = text(client.get("/sign-in"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"email": "ada@example.org", "password": PASSWORD, "csrf_token": token})
+    client.post("/sign-in", data={"email": cast.member.email, "password": PASSWORD, "csrf_token": token})
     assert send(client).status_code == 400
     assert reports(app) == []
 
@@ -338,13 +327,12 @@ def test_staff_are_emailed_once_when_reports_hide_a_post(app, members, thread, o
     assert len(outbox()) == 2
 
 
-def test_the_threshold_is_configurable(make_app, make_member):
+def test_the_threshold_is_configurable(make_app, cast):
     app = make_app(REPORT_HIDE_THRESHOLD=1)
-    author = make_member("author@example.org")
-    make_member("ada@example.org")
+    author = cast("author", "member").author
     with app.app_context():
         posting.start_thread(author, Category.create(name="P", slug="p"), {"title": "Hello", "message": "Hi"})
-    send(signed_in(app, "ada"))
+    send(signed_in(app, "member"))
     assert post_status(app) == "hidden"
 
 
@@ -408,17 +396,14 @@ def test_a_member_whose_reports_are_repeatedly_dismissed_stops_counting(app, mem
 # -- urgent reports ------------------------------------------------------------------------------
 
 
-def test_an_urgent_report_emails_every_active_staff_member(make_app, make_member, smtp_server):
+def test_an_urgent_report_emails_every_active_staff_member(make_app, cast, make_member, smtp_server):
     app = make_app(MAIL_URL=smtp_server.url)
-    author = make_member("author@example.org", name="Ann Author")
-    make_member("ada@example.org", name="Ada Reporter")
-    make_member("staff@example.org", name="Sam Staff", role="staff")
-    make_member("admin@example.org", name="Al Admin", role="admin")
+    author = cast("author", "member", "staff", "admin").author
     make_member("gone@example.org", name="Former Staff", role="staff", status="deleted")
-    make_member("other@example.org", name="Oli Other")
+    cast("other")
     with app.app_context():
         posting.start_thread(author, Category.create(name="P", slug="p"), {"title": "Clubs", "message": "Hi"})
-    client = signed_in(app, "ada")
+    client = signed_in(app, "member")
     send(client, reason="harmful", note="They shared a home address")  # not urgent: no email
     with app.app_context():
         mail.send_due()
@@ -430,7 +415,7 @@ def test_an_urgent_report_emails_every_active_staff_member(make_app, make_member
     message = smtp_server.messages[0]
     assert message["Subject"].startswith("Urgent report")
     body = message.get_content()
-    assert "Ada Reporter has sent an urgent report about the thread “Clubs”" in body
+    assert "Mo Member has sent an urgent report about the thread “Clubs”" in body
     assert "Personal information exposed" in body and "Address in the title" in body
     assert "http://localhost/t/1" in body
 
@@ -446,10 +431,9 @@ def test_marking_a_report_urgent_later_emails_staff_then(app, members, thread, o
 # -- the limits ----------------------------------------------------------------------------------
 
 
-def test_reports_per_hour_are_limited_and_nothing_is_stored(make_app, make_member):
+def test_reports_per_hour_are_limited_and_nothing_is_stored(make_app, cast):
     app = make_app(REPORTS_PER_HOUR=2)
-    author = make_member("author@example.org")
-    make_member("ada@example.org")
+    author = cast("author", "member").author
     with app.app_context():
         first = posting.start_thread(
             author, Category.create(name="P", slug="p"), {"title": "Hello", "message": "1"}
@@ -457,7 +441,7 @@ def test_reports_per_hour_are_limited_and_nothing_is_stored(make_app, make_membe
         thread = Thread.with_category(first.thread_id)
         for i in range(3):
             posting.reply(author, thread, {"message": str(i)})
-    client = signed_in(app, "ada")
+    client = signed_in(app, "member")
     assert send(client, target_id=1).status_code == 302 and send(client, target_id=2).status_code == 302
     for headers in ({}, HTMX):
         response = send(client, target_id=3, note="Keep me", headers=headers)
@@ -486,7 +470,7 @@ def test_my_reports_lists_status_and_the_outcome_shared(app, members, thread, ou
         with pytest.raises(NotAllowed):
             reporting.resolve(members["ben"], thread_report, "dismissed")
     html = text(client.get("/reports"))
-    assert html.index("The thread “Conversation clubs”") < html.index("A post by Author Person")
+    assert html.index("The thread “Conversation clubs”") < html.index("A post by Ann Author")
     assert "Action taken" in html and "We removed the advert. Thank you." in html and "Open" in html
     assert "Selling" in html and "Off topic" in html
     (email,) = [m for m in outbox() if m.kind == "report-decided"]
