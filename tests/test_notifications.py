@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import PASSWORD
+from helpers import signed_in
 
 from forum.models import Category, Member, Mute, OutboxMessage, Post, Thread
 from forum.models.notifications import Notification, NotificationSetting
@@ -56,12 +56,6 @@ def told(app, member, kind=None):
 def unread(app, member):
     with app.app_context():
         return Member.get_by_id(member.id).unread_notifications
-
-
-def client_for(app, email):
-    client = app.test_client()
-    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 # -- each kind -------------------------------------------------------------------------------------
@@ -163,7 +157,7 @@ def test_watchers_are_told_in_a_fixed_number_of_queries(app, make_member, people
 def test_the_bell_shows_the_unread_count_and_visitors_get_none(app, people, category):
     first = start(app, people["ann"], category)
     reply(app, people["bob"], first.thread_id, "Hi")
-    page = client_for(app, "ann@example.org").get("/").get_data(as_text=True)
+    page = signed_in(app, "ann@example.org").get("/").get_data(as_text=True)
     assert re.search(r'id="bell".*?>1<span class="visually-hidden"> unread', page, re.S)
     assert 'data-hx-trigger="every 60s"' in page
     assert 'id="bell"' not in app.test_client().get("/").get_data(as_text=True)
@@ -171,14 +165,14 @@ def test_the_bell_shows_the_unread_count_and_visitors_get_none(app, people, cate
 
 def test_the_polled_bell_answers_a_signed_out_browser_with_nothing_to_swap(app, people):
     assert app.test_client().get("/notifications/bell", headers=HTMX).status_code == 204
-    bell = client_for(app, "ann@example.org").get("/notifications/bell", headers=HTMX)
+    bell = signed_in(app, "ann@example.org").get("/notifications/bell", headers=HTMX)
     assert bell.status_code == 200 and 'id="bell"' in bell.get_data(as_text=True)
 
 
 def test_no_polling_in_low_data_mode(app, people):
     with app.app_context():
         Member.update(low_data=True).where(Member.id == people["ann"].id).execute()
-    page = client_for(app, "ann@example.org").get("/").get_data(as_text=True)
+    page = signed_in(app, "ann@example.org").get("/").get_data(as_text=True)
     assert 'id="bell"' in page and "every 60s" not in page
 
 
@@ -186,7 +180,7 @@ def test_mark_one_and_all_read_without_and_with_htmx(app, people, category):
     first = start(app, people["ann"], category)
     for who in ("bob", "cat", "bob"):
         reply(app, people[who], first.thread_id, "Hi")
-    client = client_for(app, "ann@example.org")
+    client = signed_in(app, "ann@example.org")
     one = told(app, people["ann"])[0]
     response = client.post(f"/notifications/{one.id}/read")
     assert response.status_code == 302
@@ -206,13 +200,13 @@ def test_someone_elses_notification_is_not_found(app, people, category):
     first = start(app, people["ann"], category)
     reply(app, people["bob"], first.thread_id, "Hi")
     one = told(app, people["ann"])[0]
-    assert client_for(app, "cat@example.org").post(f"/notifications/{one.id}/read").status_code == 404
+    assert signed_in(app, "cat@example.org").post(f"/notifications/{one.id}/read").status_code == 404
     assert unread(app, people["ann"]) == 1
 
 
 def test_the_page_costs_the_same_whatever_its_length(app, people, category, count_queries):
     first = start(app, people["ann"], category)
-    client = client_for(app, "ann@example.org")
+    client = signed_in(app, "ann@example.org")
     reply(app, people["bob"], first.thread_id, "Hi")
     with count_queries() as queries:
         assert client.get("/notifications").status_code == 200
@@ -312,7 +306,7 @@ def test_what_happens_after_now_waits_for_the_next_digest(app, people, category)
 
 
 def test_settings_page_saves_choices_and_refuses_bad_ones(app, people):
-    client = client_for(app, "ann@example.org")
+    client = signed_in(app, "ann@example.org")
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert 'id="mention"' in page
     data = {k: "never" for k in ("reply", "mention", "quote", "contact", "report", "moderation", "charter")}
@@ -518,7 +512,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_link(app, people, 
     reply(app, people["bob"], first.thread_id, "Hi")
     reply(app, people["cat"], first.thread_id, "Hello")
     one = told(app, people["ann"])[0]
-    client = client_for(app, "ann@example.org")
+    client = signed_in(app, "ann@example.org")
     page = client.get("/notifications").get_data(as_text=True)
     assert f'href="/notifications/{one.id}/open"' in page
     response = client.get(f"/notifications/{one.id}/open")
@@ -530,7 +524,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_link(app, people, 
     assert unread(app, people["ann"]) == 1
     # Only the owner: anyone else gets 404 and the notification stays unread.
     other = told(app, people["ann"])[1]
-    assert client_for(app, "bob@example.org").get(f"/notifications/{other.id}/open").status_code == 404
+    assert signed_in(app, "bob@example.org").get(f"/notifications/{other.id}/open").status_code == 404
     assert app.test_client().get(f"/notifications/{other.id}/open").status_code == 302  # sign in first
     assert told(app, people["ann"])[1].read_at is None and unread(app, people["ann"]) == 1
 
@@ -538,7 +532,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_link(app, people, 
 def test_opening_never_leaves_the_site(app, people):
     with app.app_context():
         made = Notification.create(recipient=people["ann"].id, kind="reply", text="x", link="//evil.example/")
-    response = client_for(app, "ann@example.org").get(f"/notifications/{made.id}/open")
+    response = signed_in(app, "ann@example.org").get(f"/notifications/{made.id}/open")
     assert response.headers["Location"] == "/notifications"
 
 
@@ -549,7 +543,7 @@ def test_my_data_holds_my_notifications_and_choices(app, people, category):
     first = start(app, people["ann"], category)
     reply(app, people["bob"], first.thread_id, "Hi")
     choose(app, people["ann"], reply="weekly")
-    client = client_for(app, "ann@example.org")
+    client = signed_in(app, "ann@example.org")
     client.post(f"/notifications/{told(app, people['ann'])[0].id}/read")
     data = client.get("/my/data.json").get_json()
     [item] = data["notifications"]
