@@ -4,7 +4,7 @@ acting from a row (the reports decided, the reporters told), Dismiss, and a fixe
 from datetime import timedelta
 
 import pytest
-from helpers import PASSWORD
+from helpers import PASSWORD, signed_in
 
 from forum.models import Category, LogEntry, Post, Thread
 from forum.models.reports import Report
@@ -14,11 +14,11 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def people(app, make_member):
-    names = ("author", "r1", "r2", "r3")
-    found = {n: make_member(f"{n}@example.org", name=n.title()) for n in names}
-    found["staff"] = make_member("staff@example.org", name="Sam Staff", role="staff")
-    return found
+def people(app, cast, make_member):
+    """The cast's author and staff, and three members who report (r1, r2, r3)."""
+    cast("author")
+    reporters = {n: make_member(f"{n}@example.org", name=n.title()) for n in ("r1", "r2", "r3")}
+    return {"author": cast.author, **reporters, "staff": cast("staff").staff}
 
 
 @pytest.fixture
@@ -41,9 +41,7 @@ def report(app, who, post_id, reason="uncivil", urgent=False, age_minutes=0):
 
 
 def staff_client(app):
-    client = app.test_client()
-    client.post("/sign-in", data={"email": "staff@example.org", "password": PASSWORD})
-    return client
+    return signed_in(app, "staff@example.org")
 
 
 def test_urgent_first_then_the_longest_waiting(app, people, posts):
