@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import upload_files as files
-from helpers import PASSWORD
+from helpers import signed_in
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
@@ -20,12 +20,8 @@ from forum.services import notifying, posting, uploads
 
 
 @pytest.fixture
-def members(make_member):
-    return {
-        "author": make_member("author@example.org", name="Ada Author"),
-        "other": make_member("other@example.org", name="Olu Other"),
-        "staff": make_member("staff@example.org", name="Sam Staff", role="staff"),
-    }
+def members(cast):
+    return cast("author", "other", "staff")
 
 
 @pytest.fixture
@@ -35,12 +31,6 @@ def categories(app):
             "public": Category.create(name="Practice", slug="practice"),
             "members": Category.create(name="Members room", slug="room", read_access="members"),
         }
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def stored(app) -> list[Path]:
@@ -228,9 +218,9 @@ def test_a_refused_photo_stores_no_reply(app, members, categories):
     assert stored(app) == []
 
 
-def test_a_refused_post_stores_no_photo_and_keeps_the_text(make_app, make_member):
+def test_a_refused_post_stores_no_photo_and_keeps_the_text(make_app, cast):
     app = make_app(POST_INTERVAL=60, NEW_MEMBER_POST_INTERVAL=60)
-    make_member("author@example.org")
+    cast("author")
     with app.app_context():
         Category.create(name="Practice", slug="practice")
     client = signed_in(app, "author@example.org")
@@ -273,9 +263,9 @@ def test_the_same_form_sent_twice_keeps_one_post_and_one_photo(app, members, cat
     assert len(stored(app)) == 2  # its thumbnail and display size
 
 
-def test_over_quota_is_refused_with_a_clear_message(make_app, make_member, tmp_path):
+def test_over_quota_is_refused_with_a_clear_message(make_app, cast, tmp_path):
     app = make_app(UPLOAD_QUOTA_BYTES=1500)
-    make_member("author@example.org")
+    cast("author")
     with app.app_context():
         Category.create(name="Practice", slug="practice")
     client = signed_in(app, "author@example.org")
@@ -288,9 +278,9 @@ def test_over_quota_is_refused_with_a_clear_message(make_app, make_member, tmp_p
     assert stored(app) == before
 
 
-def test_a_file_far_over_the_limit_gets_a_clear_413(make_app, make_member):
+def test_a_file_far_over_the_limit_gets_a_clear_413(make_app, cast):
     app = make_app(UPLOAD_MAX_BYTES=10_000)
-    make_member("author@example.org")
+    cast("author")
     with app.app_context():
         Category.create(name="Practice", slug="practice")
     client = signed_in(app, "author@example.org")
@@ -300,10 +290,10 @@ def test_a_file_far_over_the_limit_gets_a_clear_413(make_app, make_member):
     assert stored(app) == []
 
 
-def test_a_photo_larger_than_the_text_limit_is_accepted_on_the_post_form(make_app, make_member):
+def test_a_photo_larger_than_the_text_limit_is_accepted_on_the_post_form(make_app, cast):
     # Other forms keep their 1 MB limit; the post forms take a photo up to UPLOAD_MAX_BYTES.
     app = make_app()
-    make_member("author@example.org")
+    cast("author")
     with app.app_context():
         Category.create(name="Practice", slug="practice")
     noisy = Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3))
@@ -412,17 +402,17 @@ def test_a_photo_is_reported_as_posted_without_permission_and_staff_remove_it_fr
         report = Report.get()
         assert (report.target_type, report.target_id, report.reason) == ("photo", upload.id, "permission")
         assert report.subject_id == members["author"].id
-    assert "A photo by Ada Author" in other.get("/reports").get_data(as_text=True)
+    assert "A photo by Ann Author" in other.get("/reports").get_data(as_text=True)
     staff = signed_in(app, "staff@example.org")
     queue = staff.get("/moderation/").get_data(as_text=True)
-    assert "Photo by Ada Author" in queue and upload.name in queue
+    assert "Photo by Ann Author" in queue and upload.name in queue
     assert "That is me." in queue
     response = staff.post(f"/photos/{upload.id}/remove", data={"next": "/moderation/"})
     assert response.headers["Location"] == "/moderation/"
     with app.app_context():
         assert Report.get().status == "actioned"
         assert LogEntry.get().action == "remove_photo"
-    assert "Photo by Ada Author" not in staff.get("/moderation/").get_data(as_text=True)
+    assert "Photo by Ann Author" not in staff.get("/moderation/").get_data(as_text=True)
     assert app.test_client().get(f"/photos/{upload.name}/thumb").status_code == 404
 
 
