@@ -47,8 +47,8 @@ def test_seed_bench_fills_the_database_with_true_counters(app, runner):
     assert client.get("/c/practice-exchange").status_code == 200
 
 
-def test_seed_bench_refuses_a_database_with_members_unless_forced(app, runner, make_member):
-    make_member("someone@example.org")
+def test_seed_bench_refuses_a_database_with_members_unless_forced(app, runner, cast):
+    cast("member")
     refused = runner.invoke(args=ARGS)
     assert refused.exit_code != 0 and "--force" in refused.output
     with app.app_context():
