@@ -16,6 +16,8 @@ from ..forms.moderation import (
     StaffNoteForm,
     SuspendForm,
     WarnForm,
+    log_filters,
+    queue_filters,
 )
 from ..models import LogEntry, Member, Post, StaffNote
 from ..models.reports import REASONS
@@ -34,7 +36,7 @@ def staff_only():
 @bp.get("/")
 def index():
     """The queue: open reports grouped by item, urgent first, then the longest waiting."""
-    filters = queue.read_filters(request.args)
+    filters = queue_filters(request.args)
     return render_template(
         "moderation/queue.html",
         rows=queue.open_items(filters),
@@ -272,4 +274,6 @@ def _do_member_action(member, action, form):
 @bp.get("/log")
 def log():
     """The whole log for staff: who did what, to what, why and when."""
-    return render_template("moderation/log.html", **moderating.log_page(request.args), staff_view=True)
+    return render_template(
+        "moderation/log.html", **moderating.log_page(**log_filters(request.args)), staff_view=True
+    )

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from ..errors import NotFound
+from ..forms.moderation import log_filters
 from ..models import DOCUMENTS, DocumentVersion
 from ..policy import requires
 from ..services import moderating
@@ -22,4 +23,6 @@ def document(document):
 @requires("read_moderation_log")
 def moderation_log():
     """What staff have done, for members to see: without staff names or removed content."""
-    return render_template("moderation/log.html", **moderating.log_page(request.args), staff_view=False)
+    return render_template(
+        "moderation/log.html", **moderating.log_page(**log_filters(request.args)), staff_view=False
+    )

@@ -1,4 +1,7 @@
-"""Staff decisions: the reasons and notes of moderation, warnings, suspensions, deletions, applications."""
+"""Staff decisions: the reasons and notes of moderation, warnings, suspensions, deletions, applications;
+and the filters of the queue and the log, read from their query strings."""
+
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
@@ -6,6 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..models import MODERATION_REASONS
+from ..models.base import parse_id
+from ..services.queue import Filters
 
 
 def reason_field(label="Reason"):
@@ -88,3 +93,32 @@ class DeclineForm(FlaskForm):
         ],
         description="Sent to the applicant by email.",
     )
+
+
+# -- filters, from a query string: what is not understood is left out -------------------------
+
+
+def queue_filters(args) -> Filters:
+    return Filters(
+        urgent=args.get("urgent") == "1",
+        reason=args.get("reason", ""),
+        category=parse_id(args.get("category")),
+        auto_hidden=args.get("auto_hidden") == "1",
+    )
+
+
+def log_filters(args) -> dict:
+    """The log's: an action, the first and last day (YYYY-MM-DD), the id to page back from."""
+    return {
+        "action": args.get("action"),
+        "since": _day(args.get("since")),
+        "until": _day(args.get("until")),
+        "before": parse_id(args.get("before")),
+    }
+
+
+def _day(raw) -> datetime | None:
+    try:
+        return datetime.strptime(raw or "", "%Y-%m-%d")
+    except ValueError:
+        return None

@@ -25,7 +25,6 @@ from ..models import (
 )
 from ..models.db import db
 from ..models.search import refresh_posts, refresh_posts_by, refresh_thread
-from ..web import row_id
 from . import notifying, reporting
 
 # Post transitions: action -> (statuses it applies to, status it sets).
@@ -349,24 +348,21 @@ def is_blocked(email: str) -> bool:
 LOG_PAGE = 50
 
 
-def log_page(args) -> dict:
-    """One page of the log, newest first, filtered by action and by day (YYYY-MM-DD)."""
-    action = args.get("action") if args.get("action") in ACTIONS else None
-    since, until = _day(args.get("since")), _day(args.get("until"))
-    before = args.get("before", type=row_id)
+def log_page(
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: int | None = None,
+) -> dict:
+    """One page of the log, newest first, filtered by action and by day (`since` and `until`
+    included); `before`: the id to page back from. An action the log does not know is ignored."""
+    action = action if action in ACTIONS else None
     entries = LogEntry.page(action, since, until + timedelta(days=1) if until else None, before, LOG_PAGE)
     return {
         "entries": entries[:LOG_PAGE],
         "more": len(entries) > LOG_PAGE,
         "action": action,
         "actions": ACTIONS,
-        "since": args.get("since", ""),
-        "until": args.get("until", ""),
+        "since": since.date().isoformat() if since else "",
+        "until": until.date().isoformat() if until else "",
     }
-
-
-def _day(raw):
-    try:
-        return datetime.strptime(raw or "", "%Y-%m-%d")
-    except ValueError:
-        return None

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from flask import current_app, render_template
 from peewee import Case, fn
-from werkzeug.datastructures import MultiDict
 
 from ..errors import Conflict
 from ..links import absolute_url
@@ -18,7 +17,6 @@ from ..models import Category, Member, Post, Thread, utcnow
 from ..models.db import db
 from ..models.reports import REASONS, TARGET_TYPES, Report
 from ..models.uploads import Upload
-from ..web import row_id
 from . import moderating, reporting
 
 QUEUE_LIMIT = 100
@@ -54,21 +52,23 @@ class QueueRow:
         return f"{minutes // (24 * 60)} days"
 
 
-def read_filters(args) -> dict:
-    """The queue's filters from a query string, ignoring anything unknown."""
-    return {
-        "urgent": args.get("urgent") == "1",
-        "reason": args.get("reason") if args.get("reason") in REASONS else "",
-        "category": args.get("category", type=row_id),
-        "auto_hidden": args.get("auto_hidden") == "1",
-    }
+@dataclass(frozen=True)
+class Filters:
+    """What the queue shows: only urgent items, one reason, one category's posts and threads,
+    only posts that reports hid. The defaults show everything; a reason it does not know is
+    ignored."""
+
+    urgent: bool = False
+    reason: str = ""
+    category: int | None = None
+    auto_hidden: bool = False
 
 
 def _filtered(query, filters):
-    if filters["reason"]:
-        query = query.where(Report.reason == filters["reason"])
-    if filters["category"]:
-        in_category = Thread.select(Thread.id).where(Thread.category == filters["category"])
+    if filters.reason in REASONS:
+        query = query.where(Report.reason == filters.reason)
+    if filters.category:
+        in_category = Thread.select(Thread.id).where(Thread.category == filters.category)
         posts = Post.select(Post.id).where(Post.thread.in_(in_category))
         query = query.where(
             ((Report.target_type == "post") & Report.target_id.in_(posts))
@@ -77,7 +77,7 @@ def _filtered(query, filters):
     return query
 
 
-def open_items(filters: dict) -> list[QueueRow]:
+def open_items(filters: Filters = Filters()) -> list[QueueRow]:
     urgent = fn.MAX(Case(None, [(Report.urgent == True, 1)], 0))  # noqa: E712
     hid = fn.MAX(Case(None, [(Report.hid_target == True, 1)], 0))  # noqa: E712
     oldest = fn.MIN(Report.created_at)
@@ -92,9 +92,9 @@ def open_items(filters: dict) -> list[QueueRow]:
         ).where(Report.status == "open"),
         filters,
     ).group_by(Report.target_type, Report.target_id)
-    if filters["urgent"]:
+    if filters.urgent:
         query = query.having(urgent == 1)
-    if filters["auto_hidden"]:
+    if filters.auto_hidden:
         query = query.having(hid == 1)
     groups = query.order_by(urgent.desc(), oldest, Report.target_type, Report.target_id).limit(QUEUE_LIMIT)
     rows = [
@@ -174,7 +174,7 @@ def categories():
 def send_daily_summaries() -> int:
     """Email each staff member who asked for it what the queue holds; returns how many were sent.
     Run once a day (cron: `flask --app forum moderation summary`). An empty queue sends nothing."""
-    rows = open_items(read_filters(MultiDict()))
+    rows = open_items()
     if not rows:
         return 0
     staff = Member.select().where(
