@@ -298,20 +298,12 @@ def prepare(app, members: int, thread_count: int):
     return emails, threads
 
 
-def verify(app, acknowledged: set[str], sqlite_path: Path | None) -> list[str]:
-    from forum.models import Category, Member, Post, Thread
+def verify(app, acknowledged: set[str], sqlite_path: Path | None) -> tuple[list[str], int]:
+    """What is wrong with the stored data (nothing, when every check holds), and the replies stored."""
+    from forum.models import Post
     from forum.models.db import db
-    from forum.models.reports import Report
 
-    wrong = []
-    if sqlite_path is not None:
-        import sqlite3
-
-        conn = sqlite3.connect(sqlite_path)
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        conn.close()
-        if result != "ok":
-            wrong.append(f"integrity check: {result}")
+    wrong = [] if sqlite_path is None else _integrity(sqlite_path)
     with app.app_context():
         stored = Counter(m for (body,) in Post.select(Post.body_md).tuples() for m in MARKER.findall(body))
         missing = [m for m in acknowledged if stored[m] == 0]
@@ -320,25 +312,45 @@ def verify(app, acknowledged: set[str], sqlite_path: Path | None) -> list[str]:
             wrong.append(f"{len(missing)} acknowledged replies are missing")
         if twice:
             wrong.append(f"{len(twice)} replies are stored more than once")
-        for thread in Thread.select():
-            numbers = [n for (n,) in Post.select(Post.number).where(Post.thread == thread).tuples()]
-            if thread.post_count != len(numbers) or sorted(numbers) != list(range(1, len(numbers) + 1)):
-                wrong.append(f"thread {thread.id}: post_count {thread.post_count}, {len(numbers)} posts")
-        for category in Category.select():
-            posts = Post.select().join(Thread).where(Thread.category == category).count()
-            threads = Thread.select().where(Thread.category == category).count()
-            if (category.post_count, category.thread_count) != (posts, threads):
-                wrong.append(
-                    f"category {category.slug}: counters {category.post_count}/{category.thread_count}, "
-                    f"real {posts}/{threads}"
-                )
-        for member in Member.select():
-            real = Report.select().where(Report.reporter == member).count()
-            if member.report_count != real:
-                wrong.append(f"member {member.id}: report_count {member.report_count}, real {real}")
+        wrong += _counters_wrong()
         total = sum(stored.values())
     db.close()
     return wrong, total
+
+
+def _integrity(sqlite_path: Path) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(sqlite_path)
+    result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    conn.close()
+    return [] if result == "ok" else [f"integrity check: {result}"]
+
+
+def _counters_wrong() -> list[str]:
+    """Each kept counter (a thread's posts, a category's threads and posts, a member's reports)
+    against the real count."""
+    from forum.models import Category, Member, Post, Thread
+    from forum.models.reports import Report
+
+    wrong = []
+    for thread in Thread.select():
+        numbers = [n for (n,) in Post.select(Post.number).where(Post.thread == thread).tuples()]
+        if thread.post_count != len(numbers) or sorted(numbers) != list(range(1, len(numbers) + 1)):
+            wrong.append(f"thread {thread.id}: post_count {thread.post_count}, {len(numbers)} posts")
+    for category in Category.select():
+        posts = Post.select().join(Thread).where(Thread.category == category).count()
+        threads = Thread.select().where(Thread.category == category).count()
+        if (category.post_count, category.thread_count) != (posts, threads):
+            wrong.append(
+                f"category {category.slug}: counters {category.post_count}/{category.thread_count}, "
+                f"real {posts}/{threads}"
+            )
+    for member in Member.select():
+        real = Report.select().where(Report.reporter == member).count()
+        if member.report_count != real:
+            wrong.append(f"member {member.id}: report_count {member.report_count}, real {real}")
+    return wrong
 
 
 def percentile(values, fraction):

@@ -66,6 +66,31 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _mail_users(root: Path) -> tuple[int, int, str]:
+    """Who owns the mailbox (uid, gid) and the lines of config that say who dovecot runs as."""
+    if os.geteuid() == 0:
+        # As root, dovecot hands the mailbox to an unprivileged user.
+        nobody = pwd.getpwnam("nobody")
+        root.chmod(0o755)
+        (root / "mail").chmod(0o777)
+        return nobody.pw_uid, nobody.pw_gid, ""
+    me = pwd.getpwuid(os.getuid()).pw_name
+    return os.getuid(), os.getgid(), f"default_internal_user = {me}\ndefault_login_user = {me}\n"
+
+
+def _start_dovecot(root: Path, port: int) -> None:
+    uid, gid, users = _mail_users(root)
+    config = root / "dovecot.conf"
+    config.write_text(CONFIG.format(root=root, users=users, password=PASSWORD, uid=uid, gid=gid, port=port))
+    # Into a file, not a pipe: the daemon's children keep a pipe open, and reading it never ends.
+    errors = root / "start.log"
+    with errors.open("w") as out:
+        started = subprocess.run([DOVECOT, "-c", str(config)], stdout=out, stderr=out, timeout=30)
+    if started.returncode != 0:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.fail(f"dovecot did not start: {errors.read_text().strip()}")
+
+
 @pytest.fixture(scope="module")
 def imap_server():
     """Dovecot on a free port, for this module; .url for FORUM_INBOUND_IMAP_URL, .client() to
@@ -79,26 +104,8 @@ def imap_server():
     root = Path(tempfile.mkdtemp(prefix="forum-imap-"))
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir()
-    if os.geteuid() == 0:
-        # As root, dovecot hands the mailbox to an unprivileged user.
-        nobody = pwd.getpwnam("nobody")
-        uid, gid, users = nobody.pw_uid, nobody.pw_gid, ""
-        root.chmod(0o755)
-        (root / "mail").chmod(0o777)
-    else:
-        me = pwd.getpwuid(os.getuid()).pw_name
-        uid, gid = os.getuid(), os.getgid()
-        users = f"default_internal_user = {me}\ndefault_login_user = {me}\n"
     port = _free_port()
-    config = root / "dovecot.conf"
-    config.write_text(CONFIG.format(root=root, users=users, password=PASSWORD, uid=uid, gid=gid, port=port))
-    # Into a file, not a pipe: the daemon's children keep a pipe open, and reading it never ends.
-    errors = root / "start.log"
-    with errors.open("w") as out:
-        started = subprocess.run([DOVECOT, "-c", str(config)], stdout=out, stderr=out, timeout=30)
-    if started.returncode != 0:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"dovecot did not start: {errors.read_text().strip()}")
+    _start_dovecot(root, port)
     from imapclient import IMAPClient
 
     def client():
