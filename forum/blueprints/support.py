@@ -62,7 +62,7 @@ def send():
         if form.website.data:
             raise Invalid("This message looks automated and was not sent. Leave the last field empty.")
         support.check_token(form.token.data)
-        sent = support.create(current_user, form.data)
+        sent = support.create(current_user, form.data, host=request.host)
     except DomainError as error:
         add_form_error(form, error)
         return _contact_page(form, error.status)
@@ -98,7 +98,7 @@ def staff_only():
 
 @staff_bp.get("/")
 def inbox():
-    context = support.inbox(current_user, request.args)
+    context = support.inbox(current_user, request.args.get("status"), request.args.get("topic"))
     return render_page_or_part(
         "support/inbox.html", "support/_inbox_list.html", topics=TOPICS, statuses=STATUSES, **context
     )

@@ -8,7 +8,7 @@ so muting cannot itself become a provocation. Only the muter reads their Mute ro
 import re
 from dataclasses import dataclass
 
-from flask import current_app, g
+from flask import current_app
 from peewee import JOIN, Value
 
 from .. import policy
@@ -32,7 +32,7 @@ def mute(member, target_id: int) -> Member:
     policy.require(member, "mute_member", target, "You can't mute members.")
     # Pressed twice (or twice at once): the unique index keeps one row, the second is ignored.
     Mute.insert(member=member.id, muted=target.id).on_conflict_ignore().execute()
-    _forget_cache()
+    _forget_muted(member)
     return target
 
 
@@ -42,7 +42,7 @@ def unmute(member, target_id: int) -> Member:
     if target is None:
         raise NotFound("There is no such member.")
     Mute.delete().where((Mute.member == member.id) & (Mute.muted == target.id)).execute()
-    _forget_cache()
+    _forget_muted(member)
     return target
 
 
@@ -51,18 +51,18 @@ def is_muted(member, target) -> bool:
 
 
 def muted_ids(member) -> set[int]:
-    """The ids the member muted: one query per request, shared by every post on a page."""
+    """The ids the member muted: one query, kept on the member as loaded (the signed-in member is
+    loaded for each request), shared by every post on a page."""
     if not getattr(member, "is_authenticated", False):
         return set()
-    cached = g.get("_muted_ids")
-    if cached is None or cached[0] != member.id:
-        cached = (member.id, Mute.muted_ids(member))
-        g._muted_ids = cached
-    return cached[1]
+    cached = getattr(member, "_muted_ids", None)
+    if cached is None:
+        cached = member._muted_ids = Mute.muted_ids(member)
+    return cached
 
 
-def _forget_cache():
-    g.pop("_muted_ids", None)
+def _forget_muted(member):
+    member._muted_ids = None
 
 
 def thread_marks(member, thread) -> dict:
@@ -87,7 +87,7 @@ def thread_marks(member, thread) -> dict:
         )
     )
     rows = list(query.tuples())
-    g._muted_ids = (member.id, {row_id for row_id, kind in rows if kind == "m"})
+    member._muted_ids = {row_id for row_id, kind in rows if kind == "m"}
     kinds = {kind for _, kind in rows}
     return {"hidden": "h" in kinds, "watching": "w" in kinds}
 

@@ -4,13 +4,12 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template
-from flask import request as flask_request
+from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import policy
 from ..errors import Conflict, Invalid, NotFound
-from ..links import path_for
+from ..links import absolute_url
 from ..mail import outbox as mail
 from ..models import Member, Post, Thread, normalise_email, utcnow
 from ..models.db import db
@@ -23,13 +22,6 @@ MAX_MESSAGE = 5000
 MIN_SECONDS = 3
 MAX_SECONDS = 24 * 3600
 _LINK = re.compile(r"^/(t|p|members)/(\d+)/?$")
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A full URL for an email: from the request when there is one, else from FORUM_BASE_URL."""
-    if has_request_context():
-        return flask_request.host_url.rstrip("/") + path_for(endpoint, **values)
-    return current_app.config.get("BASE_URL", "").rstrip("/") + path_for(endpoint, **values)
 
 
 def _serializer() -> URLSafeSerializer:
@@ -53,8 +45,9 @@ def check_token(token: str, now: float | None = None) -> None:
         raise Invalid("This form is more than a day old. Please send it again.")
 
 
-def _check_link(sender, link: str) -> str:
-    """A link to a post, thread or profile the sender can see, as a path; or an Invalid."""
+def _check_link(sender, link: str, host: str | None) -> str:
+    """A link to a post, thread or profile the sender can see, as a path; or an Invalid. A full
+    link must name this site: its FORUM_BASE_URL, or `host`, the one the form was sent to."""
     link = (link or "").strip()
     if not link:
         return ""
@@ -64,9 +57,7 @@ def _check_link(sender, link: str) -> str:
         "Give a link to a post, thread or profile on this forum that you can see, or leave it empty.",
         field="link",
     )
-    hosts = {urlsplit(current_app.config.get("BASE_URL", "")).netloc}
-    if has_request_context():
-        hosts.add(flask_request.host)
+    hosts = {urlsplit(current_app.config.get("BASE_URL", "")).netloc, host}
     if not match or (parts.netloc and parts.netloc not in hosts):
         raise refused
     kind, ident = match.group(1), int(match.group(2))
@@ -85,8 +76,9 @@ def _check_link(sender, link: str) -> str:
     return f"/{kind}/{ident}"
 
 
-def create(sender, data: dict) -> SupportRequest:
-    """A new request. `sender`: current_user (a member, or anonymous with data["email"])."""
+def create(sender, data: dict, host: str | None = None) -> SupportRequest:
+    """A new request. `sender`: current_user (a member, or anonymous with data["email"]);
+    `host`: the site's host as the sender reached it, which links to the forum may name."""
     topic = data.get("topic")
     if topic not in TOPICS:
         raise Invalid("Choose what your message is about.", field="topic")
@@ -104,7 +96,7 @@ def create(sender, data: dict) -> SupportRequest:
         email = normalise_email(data.get("email") or "")
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             raise Invalid("Give an email address we can answer to.", field="email")
-    link = _check_link(sender, data.get("link", "")) if topic.startswith("complaint") else ""
+    link = _check_link(sender, data.get("link", ""), host) if topic.startswith("complaint") else ""
     with db.atomic():
         request = SupportRequest.create(
             member=sender.id if signed_in else None,
@@ -148,9 +140,11 @@ def answers(request: SupportRequest, internal: bool = False) -> list[SupportRepl
 # -- the team's inbox ----------------------------------------------------------------------------
 
 
-def inbox(staff, args) -> dict:
-    status = args.get("status") if args.get("status") in STATUSES else None
-    topic = args.get("topic") if args.get("topic") in TOPICS else None
+def inbox(staff, status: str | None = None, topic: str | None = None) -> dict:
+    """The open requests (or those with `status`), of one topic or all, oldest first. A status or
+    topic the inbox does not know is ignored."""
+    status = status if status in STATUSES else None
+    topic = topic if topic in TOPICS else None
     query = SupportRequest.select()
     if not policy.is_admin(staff):
         query = query.where(SupportRequest.admins_only == False)  # noqa: E712
