@@ -1,14 +1,12 @@
-"""Joining, verifying, approval by staff, signing in, and the member's own account."""
+"""Joining, verifying, approval by staff, signing in, and the member's own account. What a
+password must be, and how it is kept and checked, is in passwords.py."""
 
 import json
 from datetime import timedelta
-from functools import cache
 from secrets import token_hex
 
 from flask import current_app, render_template, url_for
 from peewee import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from .. import policy
 from ..errors import Conflict, Invalid, NotFound
@@ -25,56 +23,10 @@ from ..models import (
 )
 from ..models.db import db
 from . import moderating
+from .passwords import check_new_password, hashed, matches
 
 VERIFY_LIFETIME = timedelta(hours=24)
 RESET_LIFETIME = timedelta(hours=1)
-PASSWORD_MIN = 10
-PASSWORD_MAX = 128
-# zxcvbn's 0-4 scale; 2 refuses common passwords, names and keyboard walks without
-# demanding symbols, which members on phones find hard to type.
-PASSWORD_MIN_SCORE = 2
-
-
-# -- passwords ---------------------------------------------------------------------------------
-
-
-def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
-    """Why a new password will not do, in words for the member; None when it is fine."""
-    if len(password) < PASSWORD_MIN:
-        return f"Use at least {PASSWORD_MIN} characters: a few unrelated words make a good password."
-    if len(password) > PASSWORD_MAX:
-        return f"Use at most {PASSWORD_MAX} characters."
-    hints = [part.lower() for part in (email.split("@")[0], *name.split()) if len(part) >= 3]
-    if _mostly_made_of(password.lower(), hints):
-        return "Your password is built from your name or email. Try a few unrelated words together."
-    result = zxcvbn(password, user_inputs=[*hints, email, "belong", "forum", "charter"])
-    if result["score"] < PASSWORD_MIN_SCORE:
-        warning = result["feedback"].get("warning") or "This password is too easy to guess."
-        return f"{warning.rstrip('.')}. Try a few unrelated words together."
-    return None
-
-
-@cache
-def _dummy_hash(method: str) -> str:
-    return generate_password_hash("not a real password", method=method)
-
-
-def _hash(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def _mostly_made_of(password: str, parts: list[str]) -> bool:
-    # zxcvbn matches only one of several personal words, so check them together here.
-    rest = password
-    for part in sorted(parts, key=len, reverse=True):
-        rest = rest.replace(part, "")
-    return len(rest) < len(password) and len([c for c in rest if c.isalnum()]) < 6
-
-
-def _check_new_password(password, member_email="", member_name=""):
-    problem = password_problem(password, email=member_email, name=member_name)
-    if problem:
-        raise Invalid(problem, field="password")
 
 
 # -- joining -----------------------------------------------------------------------------------
@@ -86,7 +38,7 @@ def join(details: dict, accepted: dict[str, int]) -> Member:
     `accepted` maps each document to the version the applicant saw and ticked.
     """
     email = normalise_email(details["email"])
-    _check_new_password(details["password"], email, details["name"])
+    check_new_password(details["password"], email, details["name"])
     current = DocumentVersion.current_versions()
     missing = [doc for doc, version in current.items() if accepted.get(doc) != version]
     if missing:
@@ -100,7 +52,7 @@ def join(details: dict, accepted: dict[str, int]) -> Member:
             member = Member.create(
                 email=email,
                 name=details["name"].strip(),
-                password_hash=_hash(details["password"]),
+                password_hash=hashed(details["password"]),
                 organisation=_organisation_named(details.get("organisation", "")),
                 job_title=details.get("job_title", "").strip(),
                 region=details.get("region", "").strip(),
@@ -252,10 +204,9 @@ def authenticate(email: str, password: str) -> Member | None:
     email is unknown or the password wrong, so nobody learns which accounts exist."""
     member = Member.by_email(email)
     if member is None or not member.is_active:
-        # Check something anyway, so an unknown address takes as long as a wrong password.
-        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password or "")
+        matches(None, password)  # the same time as a wrong password
         return None
-    if not check_password_hash(member.password_hash, password or ""):
+    if not matches(member.password_hash, password):
         return None
     return member
 
@@ -287,7 +238,7 @@ def change_name(member: Member, name: str) -> None:
 def request_email_change(member: Member, new_email: str, password: str) -> None:
     """Send a confirmation link to the new address; the email changes when it is used."""
     policy.require(member, "manage_own_account")
-    if not check_password_hash(member.password_hash, password or ""):
+    if not matches(member.password_hash, password):
         raise Invalid("Your current password is not right.", field="password")
     new_email = normalise_email(new_email)
     if new_email == member.email:
@@ -323,14 +274,14 @@ def confirm_email_change(raw: str) -> Member:
 def change_password(member: Member, current: str, new: str) -> None:
     """A new password ends every other session of this member."""
     policy.require(member, "manage_own_account")
-    if not check_password_hash(member.password_hash, current or ""):
+    if not matches(member.password_hash, current):
         raise Invalid("Your current password is not right.", field="current_password")
-    _check_new_password(new, member.email, member.name)
+    check_new_password(new, member.email, member.name)
     _set_password(member, new)
 
 
 def _set_password(member: Member, password: str) -> None:
-    member.password_hash = _hash(password)
+    member.password_hash = hashed(password)
     member.session_token = token_hex(16)
     member.save(only=[Member.password_hash, Member.session_token])
 
@@ -353,7 +304,7 @@ def request_password_reset(email: str) -> None:
 
 def reset_password(raw: str, new: str) -> Member:
     token = check_token(raw, "reset-password")
-    _check_new_password(new, token.member.email, token.member.name)
+    check_new_password(new, token.member.email, token.member.name)
     with db.atomic():
         token = _use_token(raw, "reset-password")
         AccountToken.retire_others(token.member, "reset-password")
@@ -384,7 +335,7 @@ def create_account(email: str, name: str, role: str, password: str) -> Member:
             member = Member.create(
                 email=email,
                 name=name.strip(),
-                password_hash=_hash(password),
+                password_hash=hashed(password),
                 role=role,
                 status="active",
                 email_verified_at=utcnow(),

@@ -3,7 +3,6 @@ own account. The export holds the member's own words and records only: of other 
 no more than the member already sees (a name on a contact request), never their email or messages
 to others."""
 
-from werkzeug.security import check_password_hash
 
 from .. import policy
 from ..errors import Conflict, Invalid
@@ -13,6 +12,7 @@ from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report
 from . import moderating, notifying
+from .passwords import matches
 
 
 def _when(dt):
@@ -144,7 +144,7 @@ def delete_own_account(member, password: str, *, keep_posts: bool) -> None:
     kept under "former member" or withdrawn, as they chose. The log records that an account was
     closed, by its id, and nothing personal."""
     policy.require(member, "manage_own_account")
-    if not check_password_hash(member.password_hash, password or ""):
+    if not matches(member.password_hash, password):
         raise Invalid("That password is not right: your account is unchanged.", field="password")
     with db.atomic():
         # A second submission racing the first finds the account already gone: nothing twice.
