@@ -223,7 +223,7 @@ def contact_refusal(member, terms) -> str | None:
     return f"{recipient.name} doesn't take contact requests."
 
 
-def report_refusal(member, kind: str, target):
+def report_refusal(member, kind: str, target):  # noqa: C901 (one flat list of refusals per kind of target)
     """Why `member` may not report `target` (kind: "post", "thread" or "member"), as the domain
     error to raise, or None if they may. What they cannot see is not found, so a report cannot
     confirm that something hidden from them exists."""
