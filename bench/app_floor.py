@@ -2,7 +2,7 @@
 the signed-in member, the Charter check, compression, the security headers), answering one extra
 route with the thread page's HTML as it stands, no page work at all. Served beside the bare floor
 (floor.py) the same way, it splits the thread page's distance from the floor into what any page of
-this app costs and what the thread page itself costs (the note on #12)."""
+this app costs and what the thread page itself costs (docs/performance.md)."""
 
 import os
 from pathlib import Path

@@ -1,5 +1,10 @@
 """Links to the forum's pages, for templates, services and emails alike: a path (also outside a
-request: the CLI, digests, tests), a full URL for an email, and the kept links every page repeats."""
+request: the CLI, digests, tests), a full URL for an email, an asset's versioned URL.
+
+The second half is the kept links, a cache of URLs: `link` keeps the URLs every page repeats (the
+navigation, the footer, the assets) once built, and `row_link` builds a URL naming one row among
+many from one kept URL. Building a URL with url_for costs more than the rest of a link's markup;
+docs/performance.md has what was measured."""
 
 import hashlib
 from functools import cache
@@ -41,6 +46,8 @@ def asset_url(filename: str) -> str:
     return link("static", filename=filename, v=_asset_version(current_app.static_folder, filename))
 
 
+# -- kept links ----------------------------------------------------------------------------------
+
 # Enough for every fixed link of every template; a caller passing ever-changing values would
 # only empty it now and then.
 LINKS_KEPT = 2000
@@ -49,8 +56,8 @@ LINKS_KEPT = 2000
 def link(endpoint: str, **values) -> str:
     """url_for for the links every page repeats (the navigation, the footer, the assets): built
     once per application root and kept, since building a URL costs more than the rest of a
-    link's markup (a page's sixteen were a tenth of the home page's time; note on #12). For
-    links whose values are few and fixed (an endpoint, a slug), not a post id per row."""
+    link's markup. For links whose values are few and fixed (an endpoint, a slug), not a post id
+    per row (row_link)."""
     if not has_request_context():
         return url_for(endpoint, **values)
     kept = current_app.extensions.setdefault("forum_links", {})
@@ -69,6 +76,6 @@ _ID_MARK = "987654321"
 
 def row_link(endpoint: str, id_name: str, row_id: int, **values) -> str:
     """url_for(endpoint, **{id_name: row_id}, **values) for a URL naming one row among many: the
-    URL is built once (link) with a marker id, then the row's own id put in. A list of 30 threads
-    built its links with 30 url_for calls, a tenth of the category page's time (note on #12)."""
+    URL is built once (link) with a marker id, then the row's own id put in, so a list of thirty
+    threads costs one url_for rather than thirty."""
     return link(endpoint, **{id_name: int(_ID_MARK)}, **values).replace(_ID_MARK, str(int(row_id)))

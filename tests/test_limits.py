@@ -50,7 +50,7 @@ def test_limits_fall_back_to_memory_when_redis_is_gone(make_app):
 
 def test_every_limit_is_a_routes_own_so_no_check_runs_before_each_request(app):
     """flask-limiter's before-request hook only enforces app-wide limits; the forum has none, so
-    create_app drops it (note on #12). Adding a default, application, meta or blueprint limit
+    create_app drops it (docs/performance.md). Adding a default, application, meta or blueprint limit
     makes app_wide_limits() true and the hook stays: then this test is the one to update."""
     from forum.web.limits import app_wide_limits, limiter
 

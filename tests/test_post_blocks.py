@@ -1,4 +1,4 @@
-"""The thread page's kept post blocks (forum/blueprints/threads/blocks.py): a page drawn from them
+"""The thread page's kept post blocks (forum/blueprints/threads/kept_blocks.py): a page drawn from them
 is the page drawn afresh, for every kind of viewer, and no change to a post, its author or the
 viewer's marks ever shows a stale block, nor revalidates an old page with 304."""
 
@@ -8,7 +8,7 @@ import pytest
 from helpers import PASSWORD, signed_in, text
 from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 
-from forum.blueprints.threads.blocks import block_cache
+from forum.blueprints.threads.kept_blocks import block_cache
 from forum.models import Member, Post, ReadState
 from forum.services import moderating, posting, reporting, self_moderation
 

@@ -1,6 +1,8 @@
+"""What every model shares: its base class, ids read from text, and the time as stored."""
+
 from datetime import UTC, datetime
 
-from peewee import CharField, Field, ForeignKeyField, IntegerField, Model, TextField
+from peewee import Model
 
 from .db import db
 
@@ -28,95 +30,3 @@ class BaseModel(Model):
         database = db
         legacy_table_names = False
 
-
-def model_from_row(model, fields, values):
-    """A model instance holding exactly these columns, as peewee builds it from a row (values
-    through each field's python_value), without its general row machinery: for twenty posts
-    with their authors, that machinery was a fifth of the thread page's time (note on #12).
-
-    A value the driver already gives in the field's own Python type (an int for an integer or a
-    foreign key, a str for text, a bool) is what python_value would return, so it is kept as it
-    is: calling python_value for each of a page's 400-odd values was a tenth of the thread page."""
-    names, converters, kinds = _row_plan(fields)
-    instance = model(__no_default__=True)
-    instance.__data__ = {
-        name: value if value is None or type(value) is kind else convert(value)
-        for name, convert, kind, value in zip(names, converters, kinds, values, strict=True)
-    }
-    return instance
-
-
-# id(fields) -> (fields, plan): the list is kept, so its id names it for as long as it is cached.
-_ROW_PLANS: dict = {}
-
-
-def _row_plan(fields):
-    entry = _ROW_PLANS.get(id(fields))
-    if entry is None or entry[0] is not fields:
-        plan = ([f.name for f in fields], [f.python_value for f in fields], [_passes_as(f) for f in fields])
-        entry = _ROW_PLANS[id(fields)] = (fields, plan)
-    return entry[1]
-
-
-def _passes_as(field):
-    """The Python type whose values this field's python_value returns unchanged (None: convert
-    every value). Only peewee's own conversions are trusted: a field class that overrides them
-    always converts."""
-    while isinstance(field, ForeignKeyField):
-        field = field.rel_field
-    kind = type(field)
-    if kind.python_value is not Field.python_value:
-        return None
-    if kind.adapt is IntegerField.adapt:
-        return int
-    if kind.adapt is CharField.adapt and issubclass(kind, (CharField, TextField)):
-        return str
-    if kind.adapt is bool:
-        return bool
-    return None
-
-
-def whole_rows(model):
-    """For prepared(rows=...): instances of `model` from a query of `model.select()`, all its columns."""
-    fields = model._meta.sorted_fields
-    return lambda cursor: [model_from_row(model, fields, row) for row in cursor.fetchall()]
-
-
-# Stand-ins for a prepared query's values while peewee writes its SQL: numbers no id or page
-# ever takes (text that nobody types, for text), each found again in the parameters peewee produced.
-_MARK = -1_987_654_000
-
-
-def _mark(i: int, value):
-    if isinstance(value, str):
-        return f"\x00prepared {i}\x00"
-    if isinstance(value, datetime):
-        return datetime(1, 1, 1, microsecond=i + 1)
-    return _MARK - i
-
-
-def prepared(key, build, *values, rows=None) -> list:
-    """The rows of `build(*values)`, with its SQL written by peewee once per shape and database.
-
-    For the queries every page view runs (the member of the session, the thread page's thread and
-    posts): peewee spends longer writing a query's SQL than SQLite spends running it (profile in
-    the note on #12). `build` is called once, with stand-ins for `values`; `key` names the query's
-    shape (whatever else changes its SQL: which columns, how many ids). Rows are the models peewee
-    would have built from `build(*values)` itself, or what `rows(cursor)` makes of the cursor."""
-    database = db.obj
-    cache = database.__dict__.setdefault("_forum_prepared", {})
-    entry = cache.get(key)
-    if entry is None:
-        marks = [_mark(i, value) for i, value in enumerate(values)]
-        query = build(*marks)
-        sql, params = query.sql()
-        slots = [marks.index(p) if type(p) in (int, str, datetime) and p in marks else None for p in params]
-        if sorted({s for s in slots if s is not None}) != list(range(len(values))):
-            raise ValueError(f"prepared query {key!r}: a value did not reach the SQL as given")
-        entry = cache[key] = (query, sql, params, slots)
-    query, sql, params, slots = entry
-    bound = [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
-    cursor = database.execute_sql(sql, bound)
-    if rows is not None:
-        return rows(cursor)
-    return list(query._get_cursor_wrapper(cursor))

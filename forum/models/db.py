@@ -27,9 +27,10 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000, sqlite_synchronous:
         if not path or path == ":memory:":
             raise ConfigError("FORUM_DATABASE_URL needs a file: sqlite:///PATH")
         # A pool of one connection per worker thread, kept between requests: opening the file and
-        # setting the four pragmas was a tenth of a small page's time (profile in the note on
-        # #12). db.close() at the end of a request hands the connection back to the pool, and
-        # each request still reads the latest commit (no transaction is held between requests).
+        # setting the four pragmas on every request was a tenth of a small page's time
+        # (docs/performance.md). db.close() at the end of a request hands the connection back to
+        # the pool, and each request still reads the latest commit (no transaction is held
+        # between requests).
         database = connect_url(
             "sqlite+pool" + url[len(scheme) :],
             max_connections=None,
@@ -47,7 +48,8 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000, sqlite_synchronous:
             lock_type="IMMEDIATE",
         )
         # Python's own wait for a lock, in seconds, kept in step with SQLite's (set here: the
-        # pool's own `timeout` argument is how long to wait for a free connection).
+        # pool's own `timeout` argument is how long to wait for a free connection). A peewee
+        # internal, listed in forum/web/framework_internals.py.
         database._timeout = busy_timeout_ms / 1000
         # A pooled connection may serve another thread next (threaded servers, tests with
         # threads); only one thread holds it at a time, which is what SQLite needs.
@@ -58,11 +60,11 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000, sqlite_synchronous:
         if "options=" not in urlsplit(url).query:
             extra["options"] = f"-c lock_timeout={int(busy_timeout_ms)}"
         # A pool keeps each worker thread's connection between requests: a new connection cost
-        # a request a few milliseconds to start a server process, and its first queries
-        # as much again to plan on cold catalog caches (PostgreSQL's thread page at a million
-        # posts, note on #12). The pool checks a connection with a round trip before handing it
-        # out and throws away one the server dropped (a restart, say), so a request never gets a
-        # dead one; a connection older than five minutes is replaced when handed back.
+        # a request a few milliseconds to start a server process, and its first queries as much
+        # again to plan on cold catalog caches (docs/performance.md). The pool checks a
+        # connection with a round trip before handing it out and throws away one the server
+        # dropped (a restart, say), so a request never gets a dead one; a connection older than
+        # five minutes is replaced when handed back.
         # gunicorn's sync workers hold one each, so the server sees one per worker.
         url = ("psycopg3" if scheme == "psycopg3" else "postgresql") + "+pool" + url[len(scheme) :]
         extra.update(max_connections=None, stale_timeout=300)

@@ -2,7 +2,8 @@
 
 from peewee import CharField, DateTimeField, IntegerField, TextField, fn
 
-from .base import BaseModel, prepared, utcnow
+from .base import BaseModel, utcnow
+from .prepared import prepared
 
 # slug -> title. The slugs are the documents' URLs and never change.
 DOCUMENTS = {
@@ -47,7 +48,7 @@ class DocumentVersion(BaseModel):
         """current_versions() as columns another query can carry: one subquery per document, its
         latest version number, or NULL before any is installed (read with versions_from_columns).
         The session's member query carries them, so the acceptance check every signed-in request
-        makes costs no query of its own (note on #12)."""
+        makes costs no query of its own."""
         return [cls.select(fn.MAX(cls.version)).where(cls.document == doc) for doc in DOCUMENTS]
 
     @staticmethod

@@ -16,8 +16,9 @@ from peewee import (
     fn,
 )
 
-from .base import BaseModel, model_from_row, prepared, utcnow
+from .base import BaseModel, utcnow
 from .documents import DocumentVersion
+from .prepared import model_from_row, prepared
 
 ROLES = ("member", "staff", "admin")
 STATUSES = ("applicant", "active", "suspended", "declined", "deleted")

@@ -16,8 +16,9 @@ from peewee import (
     fn,
 )
 
-from .base import BaseModel, model_from_row, prepared, utcnow
+from .base import BaseModel, utcnow
 from .members import Member, Organisation
+from .prepared import model_from_row, prepared
 from .reports import Report
 
 READ_ACCESS = ("public", "members")
@@ -164,7 +165,7 @@ class Thread(BaseModel):
     @classmethod
     def page_query(cls, category, cursor=None, limit=THREADS_PER_PAGE, exclude=None):
         """The query of page_for. Of the authors and last posters, only what a list shows (id and
-        name): their whole rows were most of the category page's time (note on #12)."""
+        name): their whole rows were most of the category page's time (docs/performance.md)."""
         LastAuthor = Member.alias()
         query = (
             cls.select(*cls._meta.sorted_fields, Member.id, Member.name, LastAuthor.id, LastAuthor.name)
@@ -189,7 +190,7 @@ class Thread(BaseModel):
     def rows_of_page(cursor) -> list:
         """Threads with `.author` and `.last_author` (id and name) from a cursor over page_query,
         built directly like a page of posts: peewee's general row machinery was a quarter of the
-        category page's time (note on #12)."""
+        category page's time (docs/performance.md)."""
         fields = Thread._meta.sorted_fields
         n = len(fields)
         threads = []
@@ -239,7 +240,7 @@ class Post(BaseModel):
 
         Only the columns the page shows are read: a post's Markdown source and the authors'
         profiles are most of the bytes of these rows, and building the rows was a fifth of the
-        thread page's time (profile in the note on issue #12)."""
+        thread page's time (docs/performance.md)."""
         first = (page - 1) * POSTS_PER_PAGE + 1
         shape = ("page of thread", reader is not None, bool(reader and reader.report_count), open_reports)
         values = (thread.id, first, first + POSTS_PER_PAGE - 1) + ((reader.id,) if reader else ())

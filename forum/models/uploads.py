@@ -7,8 +7,9 @@ only ever served through the uploads blueprint, which checks who may see them.
 
 from peewee import JOIN, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, fn
 
-from .base import BaseModel, prepared, utcnow
+from .base import BaseModel, utcnow
 from .members import Member, Organisation
+from .prepared import prepared
 from .threads import Post
 
 # post: a photo in a post; avatar: a member's picture; logo: an organisation's.

@@ -16,8 +16,8 @@ from peewee import JOIN, IntegrityError, fn
 from .. import policy
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
-from ..models.base import prepared
 from ..models.db import db
+from ..models.prepared import prepared
 from ..models.threads import keyset_before
 from . import self_moderation
 

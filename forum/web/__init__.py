@@ -60,7 +60,6 @@ def add_form_error(form, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
-    form._errors = None  # WTForms caches form.errors
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -137,7 +136,8 @@ def _without_controls(values: ImmutableMultiDict) -> ImmutableMultiDict:
 class WithoutControls:
     """Form fields and query strings arrive without control characters, for every route and form
     at once: one place, instead of a filter on each field that a new form could forget. A mixin,
-    laid over the request class htmx-flask installs (which gives request.htmx)."""
+    laid over the request class htmx-flask installs (which gives request.htmx). It overrides
+    werkzeug's private _load_form_data (listed in framework_internals.py)."""
 
     def _load_form_data(self) -> None:
         super()._load_form_data()

@@ -86,9 +86,9 @@ def init_app(app):
     # zstd and brotli where the browser takes them (smaller, and zstd cheaper to make), gzip for
     # the rest. Pages are compressed per request; brotli's level 4 keeps that cheap.
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
-    # Flask-Compress's own conditional pass ran on every response, formatting a Date header and
-    # comparing validators that were mostly not asked about: a twentieth of a request with no
-    # page work (note on #12). Pages answer conditional requests themselves (`conditional`); a
+    # Flask-Compress's own conditional pass runs on every response, formatting a Date header and
+    # comparing validators that were mostly not asked about, a cost every request paid
+    # (docs/performance.md). Pages answer conditional requests themselves (`conditional`); a
     # compressed static file's ETag gains ":zstd" after send_file compared it, so a request that
     # brings a validator is compared again once compressed, and no other is.
     app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)

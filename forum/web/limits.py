@@ -67,12 +67,13 @@ def app_wide_limits() -> bool:
 def skip_idle_check(app) -> None:
     """Drop flask-limiter's before-request hook while the forum has only per-route limits.
 
-    The hook runs on every request (about 50 calls and a tenth of a millisecond each, note on
-    #12), but it only ever enforces app-wide limits: a route's own @limiter.limit is checked by the
-    decorator around the view, and its deduct_when by the after-request hook, both kept. With no
-    app-wide limit the hook finds nothing to check on any route. Called once every blueprint is
-    registered (a blueprint's limits are app-wide in this sense); if someone adds such a limit the
-    hook stays, and tests/test_limits.py says so."""
+    The hook runs on every request (docs/performance.md), but it only ever enforces app-wide
+    limits: a route's own @limiter.limit is checked by the decorator around the view, and its
+    deduct_when by the after-request hook, both kept. With no app-wide limit the hook finds
+    nothing to check on any route. Called once every blueprint is registered (a blueprint's limits
+    are app-wide in this sense); if someone adds such a limit the hook stays, and
+    tests/test_limits.py says so. The limiter's attributes read here are private ones, listed in
+    forum/web/framework_internals.py."""
     if app_wide_limits():
         return
     hooks = app.before_request_funcs.get(None, [])

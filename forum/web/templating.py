@@ -17,9 +17,9 @@ def control_attrs(described: list[str], errors, extra: dict) -> dict:
 def datetime_tag(dt) -> Markup:
     """A UTC time with its time of day, for people and machines, as a <time> element. A global
     rather than a macro in _macros.html: importing the macros into a template drawn many times a
-    page (_post.html) rebuilt their module on every include, 5% of a thread page's time."""
+    page (_post.html) rebuilt their module on every include (docs/performance.md)."""
     # These formats give digits, month names, spaces and punctuation: nothing to escape, so no
-    # Markup.format, whose escaping formatter was most of a list of 30 threads' time (note on #12).
+    # Markup.format, whose escaping formatter is slow for something drawn on every row of a list.
     return Markup(f'<time datetime="{dt:%Y-%m-%dT%H:%M:%SZ}">{dt:%-d %b %Y, %H:%M} UTC</time>')  # noqa: S704
 
 

@@ -88,7 +88,7 @@ def thread(thread_id):
         # "Next page" in place: the posts are appended and the page links replaced.
         return render_template("threads/_posts_page.html", **context)
     staff_move_form = move_form() if can(current_user, "manage_thread", thread) else None
-    # The blank reply form is built only when its kept block is not there yet (blocks.py), which
+    # The blank reply form is built only when its kept block is not there yet (kept_blocks.py), which
     # gives it its submission key.
     return render_template(
         "threads/thread.html",

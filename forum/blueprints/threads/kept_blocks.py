@@ -1,9 +1,9 @@
-"""A page of posts drawn from rendered blocks kept in memory: the thread page's main cost.
+"""Kept post blocks: the thread page's posts drawn from rendered blocks kept in memory.
 
-Drawing `_post.html` twenty times a page (its include, a dozen policy checks, links, escaping)
-was most of the thread page's time (profile in the note on #12). The same post looks the same to
-every viewer of the same kind, so each post's block is rendered once by the same template and kept
-in an in-process LRU, one per worker.
+Drawing `_post.html` twenty times a page (its include, a dozen policy checks, links, escaping) is
+most of the thread page's work (docs/performance.md). The same post looks the same to every viewer
+of the same kind, so each post's block is rendered once by the same template and kept in an
+in-process LRU, one per worker. The thread page's blank reply form is kept the same way.
 
 What keeps a cached block from ever being stale: its key is everything the block shows or decides
 from, read from the rows as loaded for this request, never a version number someone must remember
@@ -101,6 +101,8 @@ def _thread_key(thread) -> tuple:
 
 
 def _row_key(post) -> tuple:
+    """Every column loaded for the post, its author and the author's organisation (peewee's
+    __data__ and __rel__, listed in forum/web/framework_internals.py)."""
     author = post.author
     organisation = author.__rel__.get("organisation")
     return (
@@ -164,7 +166,7 @@ def blank_reply_form(thread, make_form) -> Markup:
     """The thread page's empty reply form, as `{% include "threads/_reply_form.html" %}` drew it,
     kept once drawn for the thread: the same for every viewer but for the session's CSRF token and
     the form's submission key, put back each time. `make_form()` builds the blank form, only when
-    the block is not kept yet (building it was a twentieth of the thread page)."""
+    the block is not kept yet: building it on every view cost the thread page (docs/performance.md)."""
     cache = block_cache()
     key = ("blank reply form", thread.id, request.script_root)
     token = generate_csrf()
