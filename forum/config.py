@@ -76,7 +76,7 @@ def load(app, overrides=None):
         UPLOAD_MAX_BYTES=_int_env("FORUM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
         UPLOAD_QUOTA_BYTES=_int_env("FORUM_UPLOAD_QUOTA_BYTES", 100 * 1024 * 1024),
         UPLOAD_MAX_PIXELS=_int_env("FORUM_UPLOAD_MAX_PIXELS", 40_000_000),
-        # Reply by email (#16). Notifications about a post carry a reply address
+        # Reply by email. Notifications about a post carry a reply address
         # reply+TOKEN@REPLY_DOMAIN only when a domain is set (the network's mail server relays it to
         # `flask mail receive`, or it lands in the mailbox that `flask mail poll` reads). Tokens
         # expire after REPLY_TOKEN_DAYS; one address takes REPLY_EMAILS_PER_HOUR messages an hour;

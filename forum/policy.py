@@ -129,7 +129,7 @@ RULES = {
     "read_moderation_log": lambda m, t: is_reading_member(m),
     "manage_roles": lambda m, t: is_admin(m),
     # Reporting (see report_refusal). "report": may use Report buttons at all; the target of
-    # report_<kind> is the Post, Thread or Member reported; photos will add "report_photo".
+    # report_<kind> is the Post, Thread, Member or photo (Upload) reported.
     "report": lambda m, t: is_active_member(m),
     "report_post": lambda m, t: report_refusal(m, "post", t) is None,
     "report_thread": lambda m, t: report_refusal(m, "thread", t) is None,

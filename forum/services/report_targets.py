@@ -1,4 +1,4 @@
-"""What can be reported: posts, threads and members' profiles (photos will be a fourth kind).
+"""What can be reported: posts, threads, members' profiles and photos.
 
 A kind is a loader, a visibility check, and a few words and links: adding one is a branch in each
 function below, a policy rule `report_<kind>`, and its name in models.reports.TARGET_TYPES and the

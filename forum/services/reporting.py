@@ -1,7 +1,7 @@
 """Reporting: a member tells the team that something breaks the Charter; harm is limited until
 staff look (hiding a post that enough members report); staff decide, and the reporter is told.
 
-Routes, the CLI, the staff queue (issue 8) and tests all call these functions:
+Routes, the CLI, the staff queue (services/queue.py) and tests all call these functions:
 - `load_target(viewer, kind, id)`: what is being reported, or NotFound;
 - `report(member, target, data)`: a new report; may hide the post and alert staff;
 - `add_to_report(member, report, data, target)`: the reporter adds to their open report's note;
