@@ -11,6 +11,7 @@ from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from .errors import Conflict, NotAllowed, NotFound
+from .models.moderation import POST_ACTIONS
 
 
 def _signed_in(member) -> bool:
@@ -99,6 +100,67 @@ def may_act_on_member(staff, member) -> bool:
     return member.role == "member" or is_admin(staff)
 
 
+NO_PERMISSION = "Your account does not have permission for this."
+
+
+# -- rules that say why not ----------------------------------------------------------------------
+# Each of these answers with the domain error to raise (its message is what the person reads), or
+# None if the member may. `can` asks them like any rule; `require` raises their own answer.
+
+
+def post_action_refusal(member, action, post):
+    """Staff take an action (models.POST_ACTIONS) on a post whose status it applies to. Refused
+    as a conflict, since the usual cause is another staff member acting first."""
+    if not is_staff(member):
+        return NotAllowed(NO_PERMISSION)
+    if post.status not in action.applies_to:
+        return Conflict(
+            f"Nothing changed: this post is already {post.status}, perhaps by another staff member."
+        )
+    return None
+
+
+def staff_post_actions(member, post) -> list:
+    """The staff actions the member may take on the post now: what its controls offer."""
+    return [action for action in POST_ACTIONS.values() if post_action_refusal(member, action, post) is None]
+
+
+def member_action_refusal(staff, member):
+    """Warn, suspend, lift, delete and notes: see may_act_on_member; never on a deleted account."""
+    if not may_act_on_member(staff, member):
+        return NotAllowed("You can't act on this account.")
+    if member.status == "deleted":
+        return Conflict("This account is already deleted.")
+    return None
+
+
+def mute_refusal(member, target):
+    """A suspended member may still mute: it changes only what they themselves see. Staff
+    cannot be muted, so nobody mutes themselves out of moderation notices. Only an active
+    account is muted; to anyone but staff, one that is not does not exist."""
+    if not may_self_moderate(member):
+        return NotAllowed("You can't mute members.")
+    if target is None or (target.status != "active" and not is_staff(member)):
+        return NotFound("There is no such member.")
+    if target.id == member.id:
+        return NotAllowed("You can't mute yourself.")
+    if target.role != "member":
+        return NotAllowed("Staff can't be muted: their moderation notices must reach everyone.")
+    if target.status != "active":
+        return NotFound("This account is not active: there is nobody to mute.")
+    return None
+
+
+REFUSALS = {
+    **{
+        action.rule: (lambda m, p, action=action: post_action_refusal(m, action, p))
+        for action in POST_ACTIONS.values()
+    },
+    "act_on_member": member_action_refusal,
+    "mute_member": mute_refusal,
+}
+
+
 RULES = {
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_reading_member(m),
@@ -123,9 +185,10 @@ RULES = {
     "quote_post": lambda m, p: may_see_post_body(m, p) and p.status == "visible",
     "read_post_history": lambda m, p: is_reading_member(m) and (p.status == "visible" or is_staff(m)),
     "manage_thread": lambda m, t: is_staff(m),
-    # Staff moderation: hide, restore and remove posts; warn, suspend and delete members.
+    # Staff moderation: the staff controls on a post (hide_post, restore_post and remove_post, one
+    # rule per PostAction), and acting on members (act_on_member): see REFUSALS.
     "moderate_post": lambda m, p: is_staff(m),
-    "act_on_member": may_act_on_member,
+    **{action: (lambda m, t, why_not=why_not: why_not(m, t) is None) for action, why_not in REFUSALS.items()},
     "read_moderation_log": lambda m, t: is_reading_member(m),
     "manage_roles": lambda m, t: is_admin(m),
     # Reporting (see report_refusal). "report": may use Report buttons at all; the target of
@@ -183,14 +246,11 @@ RULES = {
     "remove_own_upload": lambda m, t: _signed_in(m) and t.owner_id == m.id and t.status == "visible",
     "moderate_upload": lambda m, t: is_staff(m) and t.status == "visible",
     # Self-moderation: a member's own controls. A suspended member may still mute and hide,
-    # since those change only what they themselves see. t for mute_member: the Member to mute;
-    # staff cannot be muted, so nobody mutes themselves out of moderation notices.
+    # since those change only what they themselves see. mute_member (t: the Member to mute):
+    # see REFUSALS.
     "self_moderate": lambda m, t: may_self_moderate(m),
     "read_notifications": lambda m, t: may_self_moderate(m),
     "reply_by_email": lambda m, t: may_self_moderate(m),
-    "mute_member": lambda m, t: (
-        may_self_moderate(m) and t is not None and t.id != m.id and t.role == "member"
-    ),
 }
 
 
@@ -284,9 +344,15 @@ def can(member, action: str, target=None) -> bool:
 
 
 def require(member, action: str, target=None, message: str = "") -> None:
-    """For domain functions: raise NotAllowed unless the member may."""
-    if not can(member, action, target):
-        raise NotAllowed(message or "Your account does not have permission for this.")
+    """For domain functions: raise the rule's own refusal (REFUSALS), else NotAllowed with
+    `message`, unless the member may."""
+    why_not = REFUSALS.get(action)
+    if why_not is not None:
+        error = why_not(member, target)
+        if error is not None:
+            raise error
+    elif not can(member, action, target):
+        raise NotAllowed(message or NO_PERMISSION)
 
 
 def refusal(action: str):
@@ -319,4 +385,4 @@ def requires(action: str):
 
 
 def init_app(app):
-    app.jinja_env.globals["can"] = can
+    app.jinja_env.globals.update(can=can, staff_post_actions=staff_post_actions)

@@ -220,3 +220,14 @@ def test_two_staff_acting_at_once_leave_one_result(app, people, thread):
     with app.app_context():
         assert Post.get_by_id(2).status == "removed"
         assert LogEntry.select().where(LogEntry.action == "remove_post").count() == 1
+
+
+def test_a_deleted_account_is_offered_no_action_and_each_is_refused(app, people):
+    staff = signed_in(app, "staff@example.org")
+    author = people["author"]
+    deleted = staff.post(f"/moderation/members/{author.id}/delete", data={"reason": "spam", "posts": "keep"})
+    assert deleted.status_code == 302
+    page = text(staff.get(f"/moderation/members/{author.id}"))
+    assert 'id="warn-heading"' not in page and f"/moderation/members/{author.id}/suspend" not in page
+    again = staff.post(f"/moderation/members/{author.id}/warn", data={"reason": "spam", "note": "Hello"})
+    assert again.status_code == 409 and "already deleted" in text(again)

@@ -397,3 +397,13 @@ def test_deleting_my_account_can_withdraw_my_posts(app, people, thread_by):
         assert Post.get(Post.thread == thread.id).status == "withdrawn"
     page = text(client_for(app, "cat@example.org").get(f"/t/{thread.id}?page=1"))
     assert "Ann's opening" not in page and "withdrawn by its author" in page
+
+
+def test_only_an_active_account_is_offered_mute_and_muted(app, people, cast):
+    suspended = cast("suspended").suspended
+    for who in ("ann@example.org", "sam@example.org"):
+        client = client_for(app, who)
+        assert ">Mute</button>" not in text(client.get(f"/members/{suspended.id}"))
+        assert client.post(f"/members/{suspended.id}/mute").status_code == 404
+    with app.app_context():
+        assert Mute.select().count() == 0

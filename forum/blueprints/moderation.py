@@ -20,6 +20,7 @@ from ..forms.moderation import (
     queue_filters,
 )
 from ..models import LogEntry, Member, Post, StaffNote
+from ..models.moderation import POST_ACTIONS
 from ..models.reports import REASONS
 from ..policy import refusal
 from ..services import membership, moderating, queue
@@ -134,17 +135,11 @@ def decline(member_id):
 
 # -- posts -------------------------------------------------------------------------------------
 
-POST_ACTION_LABELS = {"hide": "Hide", "restore": "Restore", "remove": "Remove"}
-POST_ACTION_DONE = {
-    "hide": "The post is hidden.",
-    "restore": "The post is restored.",
-    "remove": "The post is removed.",
-}
 
-
-@bp.route("/posts/<int:post_id>/<any(hide, restore, remove):action>", methods=["GET", "POST"])
+@bp.route(f"/posts/<int:post_id>/<any({', '.join(POST_ACTIONS)}):action>", methods=["GET", "POST"])
 def post_action(post_id, action):
     """Asks for a reason (a page, or a form in place of the post's actions), then acts."""
+    done = POST_ACTIONS[action].announcement
     post = Post.with_thread(post_id)
     if post is None:
         raise NotFound("There is no such post.")
@@ -161,14 +156,12 @@ def post_action(post_id, action):
         else:
             if request.htmx and request.form.get("queue"):
                 # Acted on from the queue: the row says what was done.
-                body = render_template(
-                    "moderation/_queue_done.html", key=f"post-{post.id}", message=POST_ACTION_DONE[action]
-                )
-                return announce(body, POST_ACTION_DONE[action], f"#queue-post-{post.id}")
+                body = render_template("moderation/_queue_done.html", key=f"post-{post.id}", message=done)
+                return announce(body, done, f"#queue-post-{post.id}")
             if request.htmx:
                 body = render_template("threads/_post.html", post=post, thread=post.thread, last_read=None)
-                return announce(body, POST_ACTION_DONE[action], f"#post-{post.number}")
-            flash(POST_ACTION_DONE[action], "success")
+                return announce(body, done, f"#post-{post.number}")
+            flash(done, "success")
             return redirect(url_for("threads.post", post_id=post.id))
     elif request.method == "POST":
         status = 422
@@ -177,7 +170,7 @@ def post_action(post_id, action):
         "moderation/_post_action_form.html",
         post=post,
         action=action,
-        label=POST_ACTION_LABELS[action],
+        label=POST_ACTIONS[action].label,
         form=form,
     ), status
 

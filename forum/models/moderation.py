@@ -5,6 +5,8 @@ the action (as Lobsters does), so the log is complete and can be shown to member
 never updated or deleted: the log is append-only.
 """
 
+from typing import NamedTuple
+
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .base import BaseModel, utcnow
@@ -23,6 +25,38 @@ MODERATION_REASONS = {
     "personal": "Personal information exposed",
     "spam": "Spam",
     "other": "Something else",
+}
+
+
+class PostAction(NamedTuple):
+    """A staff action on a post: the statuses it applies to and the one it leaves (who may take
+    it: policy, rule `rule`). `label` is its button and its page's heading; `done` is what the
+    post is afterwards, in every message that says so: "The post is hidden." to staff, "Staff
+    hidden your post" and "The team has hidden your post" to its author, "The post was hidden:
+    ..." to those who reported it."""
+
+    name: str
+    label: str
+    applies_to: tuple[str, ...]
+    becomes: str
+    done: str
+
+    @property
+    def rule(self) -> str:
+        return f"{self.name}_post"
+
+    @property
+    def announcement(self) -> str:
+        return f"The post is {self.done}."
+
+
+POST_ACTIONS = {
+    action.name: action
+    for action in (
+        PostAction("hide", "Hide", ("visible",), "hidden", "hidden"),
+        PostAction("restore", "Restore", ("hidden", "removed"), "visible", "restored"),
+        PostAction("remove", "Remove", ("visible", "hidden"), "removed", "removed"),
+    )
 }
 
 # action -> how the public log says it

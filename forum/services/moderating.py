@@ -24,16 +24,10 @@ from ..models import (
     utcnow,
 )
 from ..models.db import db
+from ..models.moderation import POST_ACTIONS
 from ..models.search import refresh_posts, refresh_posts_by, refresh_thread
 from . import notifying, reporting
 
-# Post transitions: action -> (statuses it applies to, status it sets).
-POST_ACTIONS = {
-    "hide": (("visible",), "hidden"),
-    "restore": (("hidden", "removed"), "visible"),
-    "remove": (("visible", "hidden"), "removed"),
-}
-POST_ACTION_DONE = {"hide": "hidden", "restore": "restored", "remove": "removed"}
 SUSPENSION_DAYS = (1, 3, 7, 30, 90)
 
 
@@ -83,21 +77,22 @@ def _tell(member, subject: str, kind: str, **context) -> None:
 
 
 def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
-    """Hide, restore or remove a post; the author is told why."""
+    """Hide, restore or remove a post (POST_ACTIONS); the author is told why."""
     policy.require(staff, "moderate_post", post)
-    applies_to, new_status = POST_ACTIONS[action]
+    taken = POST_ACTIONS[action]
     reason, note = _reason(reason, note)
+    why = MODERATION_REASONS[reason]
     with db.atomic():
+        # The status the action applies to is checked in the update itself, so two staff acting
+        # at once change it once; the rule tells the one too late why, from the post as it is now.
         changed = (
-            Post.update(status=new_status, status_reason=MODERATION_REASONS[reason])
-            .where((Post.id == post.id) & Post.status.in_(applies_to))
+            Post.update(status=taken.becomes, status_reason=why)
+            .where((Post.id == post.id) & Post.status.in_(taken.applies_to))
             .execute()
         )
         if not changed:
-            current = Post.get_by_id(post.id).status
-            raise Conflict(
-                f"Nothing changed: this post is already {current}, perhaps by another staff member."
-            )
+            policy.require(staff, taken.rule, Post.get_by_id(post.id))
+            raise Conflict("Nothing changed: another staff member acted on this post a moment ago.")
         refresh_posts([post.id])
         log(
             staff,
@@ -114,15 +109,15 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             staff,
             "post",
             post.id,
-            "dismissed" if action == "restore" else "actioned",
-            f"The post was {POST_ACTION_DONE[action]}: {MODERATION_REASONS[reason]}.",
+            "dismissed" if taken.name == "restore" else "actioned",
+            f"The post was {taken.done}: {why}.",
         )
-        if action != "restore":
-            context = {"post": post, "action": action, "reason": reason, "note": note}
+        if taken.name != "restore":
+            context = {"post": post, "done": taken.done, "reason": reason, "note": note}
             context["reasons"] = MODERATION_REASONS
             email = notifying.Email("moderation-post", "About your post", context)
-            notifying.post_moderated(post, POST_ACTION_DONE[action], email)
-    post.status, post.status_reason = new_status, MODERATION_REASONS[reason]
+            notifying.post_moderated(post, taken.done, email)
+    post.status, post.status_reason = taken.becomes, why
     return post
 
 
@@ -193,9 +188,7 @@ def move_thread(staff, thread, category, reason: str = "", note: str = "") -> No
 
 
 def _member_action(staff, member):
-    policy.require(staff, "act_on_member", member, "You can't act on this account.")
-    if member.status == "deleted":
-        raise Conflict("This account is already deleted.")
+    policy.require(staff, "act_on_member", member)
 
 
 def warn_member(staff, member, reason: str, message: str) -> None:
