@@ -21,6 +21,7 @@ from .documents import DocumentVersion
 from .prepared import model_from_row, prepared
 
 ROLES = ("member", "staff", "admin")
+STAFF_ROLES = ("staff", "admin")
 STATUSES = ("applicant", "active", "suspended", "declined", "deleted")
 
 
@@ -132,10 +133,6 @@ class Member(UserMixin, BaseModel):
         return self.email_verified_at is not None
 
     @property
-    def is_staff(self) -> bool:
-        return self.role in ("staff", "admin")
-
-    @property
     def accepted(self) -> dict[str, int]:
         return json.loads(self.accepted_versions or "{}")
 
@@ -169,6 +166,15 @@ class Member(UserMixin, BaseModel):
         if member and secrets.compare_digest(member.session_token, token):
             return member
         return None
+
+    @classmethod
+    def active_staff(cls, admins_only: bool = False):
+        """The staff (or the admins alone) who act and are told as the team: active and verified.
+        Alerts, the queue's daily summary and the support inbox's assignees all start from it."""
+        roles = ("admin",) if admins_only else STAFF_ROLES
+        return cls.select().where(
+            cls.role.in_(roles) & (cls.status == "active") & cls.email_verified_at.is_null(False)
+        )
 
     @classmethod
     def pending_applications(cls):

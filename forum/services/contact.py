@@ -250,8 +250,7 @@ def report(member, request_id: int) -> ContactRequest:
         if request.is_pending:
             request = _answer(member, request_id, "declined")
             request.reported_at = now
-        staff = Member.select().where((Member.role.in_(("staff", "admin"))) & (Member.status == "active"))
-        for person in staff:
+        for person in Member.active_staff():
             _email(
                 person.email,
                 "A contact request was reported as unsolicited promotion",

@@ -177,9 +177,7 @@ def send_daily_summaries() -> int:
     rows = open_items()
     if not rows:
         return 0
-    staff = Member.select().where(
-        Member.role.in_(("staff", "admin")) & (Member.status == "active") & (Member.queue_summary == True)  # noqa: E712
-    )
+    staff = Member.active_staff().where(Member.queue_summary == True)  # noqa: E712
     site = current_app.config["SITE_NAME"]
     sent = 0
     for person in staff:

@@ -199,13 +199,8 @@ def _email(to: str, subject: str, kind: str, **context) -> None:
 def _alert_staff(report: Report, target: Target, reporter, kind: str = "report-urgent") -> None:
     """Every active staff member, at once: urgent reports must not wait for someone to look, and a
     post that members' reports have hidden is unseen by everyone until staff decide on it."""
-    staff = Member.select().where(
-        Member.role.in_(("staff", "admin"))
-        & (Member.status == "active")
-        & Member.email_verified_at.is_null(False)
-    )
     link = absolute_link(target.url)
-    for person in staff:
+    for person in Member.active_staff():
         _email(
             person.email,
             "Urgent report" if kind == "report-urgent" else "A post was hidden by reports",

@@ -254,7 +254,4 @@ def set_status(staff, request: SupportRequest, status: str) -> None:
 
 
 def team(request: SupportRequest) -> list[Member]:
-    roles = ("admin",) if request.admins_only else ("staff", "admin")
-    return list(
-        Member.select().where(Member.role.in_(roles), Member.status == "active").order_by(Member.name)
-    )
+    return list(Member.active_staff(admins_only=request.admins_only).order_by(Member.name))
