@@ -83,9 +83,10 @@ def test_words_and_filters(client, auth, forum, query, expected):
 @pytest.mark.parametrize("month_tags", [24, 0])
 def test_date_range(app, client, auth, forum, monkeypatch, month_tags):
     from forum.models import search as index
+    from forum.models import search_engines as engines
 
     # Ranges are narrowed by the index's month tags, or (over more months) checked on posts alone.
-    monkeypatch.setattr(index, "MAX_MONTH_TAGS", month_tags)
+    monkeypatch.setattr(engines, "MAX_MONTH_TAGS", month_tags)
     with app.app_context():
         Post.update(created_at=utcnow() - timedelta(days=40)).where(Post.id == forum["youth"]).execute()
         # Nothing in the forum changes a post's date; this test does, behind the index's back.
@@ -284,9 +285,9 @@ def test_typed_words_never_match_the_index_tags(app, client, forum):
 
 
 def test_an_author_shared_by_many_members_is_filtered_without_tags(app, client, forum, monkeypatch):
-    from forum.models import search as index
+    from forum.models import search_engines as engines
 
-    monkeypatch.setattr(index, "MAX_AUTHOR_TAGS", 0)
+    monkeypatch.setattr(engines, "MAX_AUTHOR_TAGS", 0)
     assert hits(client, "?q=housing&author=ben+carter") == [forum["reply"]]
     assert hits(client, "?author=Amina+Yusuf") == [forum["housing"]]
 
@@ -303,10 +304,10 @@ def make_threads(app, forum, titles_and_messages):
 
 def test_relevance_ranks_only_the_newest_matches(app, client, forum, monkeypatch):
     """Scoring is bounded: the newest RANKED matches are ranked, older ones are left out."""
-    from forum.models import search as index
+    from forum.models import search_engines as engines
 
     ids = make_threads(app, forum, [(f"Note {i}", f"Orchard note {i}") for i in range(6)])
-    monkeypatch.setattr(index, "RANKED", 4)
+    monkeypatch.setattr(engines, "RANKED", 4)
     assert set(hits(client, "?q=orchard")) == set(ids[-4:])
     assert hits(client, "?q=orchard&order=date") == ids[::-1]  # date order is not bounded
 
@@ -314,7 +315,7 @@ def test_relevance_ranks_only_the_newest_matches(app, client, forum, monkeypatch
 def test_words_too_common_to_score_put_title_matches_first(app, client, forum, monkeypatch):
     """A word in more than COMMON posts is not scored (bm25 would read all its posts): the
     matches in a thread's title come first, then the newest."""
-    from forum.models import search as index
+    from forum.models import search_engines as engines
 
     ids = make_threads(
         app,
@@ -327,12 +328,12 @@ def test_words_too_common_to_score_put_title_matches_first(app, client, forum, m
     )
     expected = [ids[0], ids[2], ids[1]]
     assert hits(client, "?q=orchard") == expected
-    monkeypatch.setattr(index, "COMMON", 0)
+    monkeypatch.setattr(engines, "COMMON", 0)
     assert hits(client, "?q=orchard") == expected
 
 
 def test_a_title_holding_any_of_the_words_comes_first(app, client, forum, monkeypatch):
-    from forum.models import search as index
+    from forum.models import search_engines as engines
 
     ids = make_threads(
         app,
@@ -344,8 +345,8 @@ def test_a_title_holding_any_of_the_words_comes_first(app, client, forum, monkey
             ("Plums", "Nothing about either."),
         ],
     )
-    for common in (index.COMMON, 0):
-        monkeypatch.setattr(index, "COMMON", common)
+    for common in (engines.COMMON, 0):
+        monkeypatch.setattr(engines, "COMMON", common)
         found = hits(client, "?q=orchard+trees")
         assert len(found) == 3
         assert set(found[:2]) == {ids[0], ids[2]} and found[2] == ids[1]

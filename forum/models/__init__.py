@@ -13,17 +13,15 @@ from .members import (
 )
 from .moderation import ACTIONS, MODERATION_REASONS, BlockedEmail, LogEntry, StaffNote
 from .outbox import OutboxMessage
+from .posts import POST_STATUSES, Post, PostRevision
 from .self_moderation import HiddenThread, Mute, Watch
 from .threads import (
     POST_ACCESS,
-    POST_STATUSES,
     POSTS_PER_PAGE,
     READ_ACCESS,
     SHARING,
     THREADS_PER_PAGE,
     Category,
-    Post,
-    PostRevision,
     ReadState,
     Thread,
 )

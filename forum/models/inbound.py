@@ -5,7 +5,8 @@ from peewee import BlobField, CharField, DateTimeField, ForeignKeyField, TextFie
 
 from .base import BaseModel, utcnow
 from .members import Member
-from .threads import Post, Thread
+from .posts import Post
+from .threads import Thread
 
 # What became of a message: a post, a refusal (the member was told why, when there was a member
 # to tell), or ignored (auto-replies, bounces: never answered, so no mail loop can start).

@@ -9,8 +9,8 @@ from peewee import JOIN, BooleanField, CharField, DateTimeField, ForeignKeyField
 
 from .base import BaseModel, utcnow
 from .members import Member, Organisation
+from .posts import Post
 from .prepared import prepared
-from .threads import Post
 
 # post: a photo in a post; avatar: a member's picture; logo: an organisation's.
 UPLOAD_KINDS = ("post", "avatar", "logo")

@@ -316,7 +316,7 @@ RECENT = 5
 def recent_activity(member, viewer) -> tuple[list, list]:
     """The member's latest threads and posts that the viewer may read (the threads module's
     named queries decide what that is)."""
-    from ..models.threads import Post, Thread
+    from ..models import Post, Thread
 
     if not (hasattr(Thread, "recent_by") and hasattr(Post, "recent_by")):
         return [], []  # until the threads module offers them
