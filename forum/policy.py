@@ -5,6 +5,7 @@ Jinja global) and domain functions alike. `member` is flask-login's current_user
 anonymous visitor. Rules read only what is already loaded; none of them queries the database.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, redirect, request, url_for
@@ -45,8 +46,55 @@ def is_applicant(member) -> bool:
     return _signed_in(member) and member.status == "applicant"
 
 
+# -- reading: the one definition of what a member may see ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one kind of member may read: the categories whose `read_access` is in `access`, and in
+    them every listed thread. An unlisted thread (Thread.UNLISTED: staff removed it) is in no list,
+    feed, search or notification, and only a reader who `opens_unlisted` (staff) opens it by its
+    address.
+
+    The per-object rules below decide by it, and Category.readable_by and Thread.visible_to
+    (models/threads.py) build the same rule as a query from it: tests/test_visibility.py checks
+    that each query agrees with its rule, and that a kind of category only some members read is
+    a change to reading() alone."""
+
+    access: tuple[str, ...]
+    opens_unlisted: bool
+
+    def reads(self, category) -> bool:
+        return category.read_access in self.access
+
+    def lists(self, thread) -> bool:
+        return self.reads(thread.category) and thread.status not in thread.UNLISTED
+
+    def opens(self, thread) -> bool:
+        return self.reads(thread.category) and (thread.status not in thread.UNLISTED or self.opens_unlisted)
+
+
+# By (reads what members read, is staff): the same few values for every request.
+_READINGS = {
+    (members, staff): Reading(("public", "members") if members else ("public",), staff)
+    for members in (False, True)
+    for staff in (False, True)
+}
+
+
+def reading(member) -> Reading:
+    """What `member` (a Member or a visitor) may read; hashable, so queries built from it can be
+    prepared once per kind of reader."""
+    return _READINGS[is_reading_member(member), is_staff(member)]
+
+
 def may_read_category(member, category) -> bool:
-    return category.read_access == "public" or is_reading_member(member)
+    return reading(member).reads(category)
+
+
+def may_list_thread(member, thread) -> bool:
+    """Whether lists, feeds, search and notifications show the thread to the member."""
+    return reading(member).lists(thread)
 
 
 def may_start_thread(member, category) -> bool:
@@ -56,10 +104,8 @@ def may_start_thread(member, category) -> bool:
 
 
 def may_read_thread(member, thread) -> bool:
-    """The thread's category is readable, and the thread is not removed (staff still see it)."""
-    if not may_read_category(member, thread.category):
-        return False
-    return thread.status != "removed" or is_staff(member)
+    """The thread's page: a listed thread in a readable category, or an unlisted one for staff."""
+    return reading(member).opens(thread)
 
 
 def may_reply(member, thread) -> bool:

@@ -1,11 +1,11 @@
 """The full-text index of posts: SQLite FTS5 or PostgreSQL tsvector behind one interface.
 
 The index table `post_search` (made by migration 012) holds one row per post that members may
-find: a visible post in a thread that is not removed. `refresh_posts` is the one call the code
+find: a visible post in a listed thread (Thread.listed). `refresh_posts` is the one call the code
 that writes posts makes after any change (create, edit, withdraw, hide, restore, remove); it
 deletes the posts' rows and puts back those that are still findable, so the index cannot drift
-whatever the change was. Searches still check the post's and thread's status at query time, as
-a second guard.
+whatever the change was. Every search limits what it finds to the threads its viewer may see
+(Thread.visible_to, the rule of every list), which also checks the thread's status again.
 
 This module keeps the index and holds what both engines share; the engines themselves are in
 search_engines.py. The words a search looks for arrive here already cleaned (services/search.py):
@@ -20,6 +20,7 @@ from peewee import PostgresqlDatabase
 
 from .db import db
 from .posts import Post
+from .threads import Thread
 
 # Marks around matched words in excerpts: control characters that never survive into a post's
 # text unescaped, turned into <mark> only after the rest has been HTML-escaped.
@@ -33,16 +34,46 @@ def is_postgres() -> bool:
     return isinstance(db.obj, PostgresqlDatabase)
 
 
+# The thread in the SQL written here by hand, `t`, for the conditions peewee writes into it.
+_THREAD = Thread.alias("t")
+
+
+def _sql(condition) -> tuple[str, list]:
+    """A peewee condition as SQL and its parameters, to be put into SQL written by hand. Written
+    as inside a query, where peewee brackets a subquery (standing alone, it leaves it bare)."""
+    context = db.get_sql_context()
+    with context(subquery=True):
+        return context.sql(condition).query()
+
+
+# (kind of database, reading) -> the SQL of Thread.visible_to and its parameters: written once,
+# as writing it took longer than some searches take.
+_VISIBLE: dict = {}
+
+
+def _visible(reading) -> tuple[str, list]:
+    key = (type(db.obj), reading)
+    if key not in _VISIBLE:
+        _VISIBLE[key] = _sql(Thread.visible_to(reading, _THREAD))
+    return _VISIBLE[key]
+
+
 # -- keeping the index in step -------------------------------------------------------------------
 
-# What is findable, the same rule the migrations' backfill uses.
-_FINDABLE = "p.status = 'visible' AND t.status <> 'removed'"
+
+def _findable() -> tuple[str, list]:
+    """A visible post in a listed thread: the SQL (over p and t) that the migrations' backfill
+    also wrote, when 'removed' was the only unlisted status."""
+    listed, params = _sql(Thread.listed(_THREAD))
+    return f"p.status = 'visible' AND {listed}", params
 
 
 def _fill(condition: str, params) -> None:
     """Index the findable posts meeting `condition` (SQL over p, the post, and t, its thread).
     Each row carries its category, author and month as tags (migration 018), which searches use to
     narrow the index before reading any text."""
+    findable, findable_params = _findable()
+    params = [*findable_params, *params]
     if is_postgres():
         db.execute_sql(
             "INSERT INTO post_search (post_id, category_id, document) "
@@ -51,7 +82,7 @@ def _fill(condition: str, params) -> None:
             f"setweight(to_tsvector('{PG_CONFIG}', p.body_md), 'B') || "
             "array_to_tsvector(ARRAY['#c' || t.category_id, '#a' || p.author_id, "
             "'#m' || to_char(p.created_at, 'YYYYMM')]) "
-            f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND {condition}",
+            f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {findable} AND {condition}",
             params,
         )
     else:
@@ -59,7 +90,7 @@ def _fill(condition: str, params) -> None:
             "INSERT INTO post_search (rowid, title, body, tags) "
             "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md, "
             "'c' || t.category_id || ' a' || p.author_id || ' m' || strftime('%Y%m', p.created_at) "
-            f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {_FINDABLE} AND {condition}",
+            f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {findable} AND {condition}",
             params,
         )
 
@@ -111,10 +142,12 @@ def refresh_posts_by(author_id: int) -> None:
 
 @dataclass
 class Filters:
-    """What a search is limited to. `category_ids`: those the viewer may read (never empty
-    here: the caller answers "nothing" itself); `exclude_authors`: members whose posts the
-    viewer does not want to see (muting)."""
+    """What a search is limited to. `reading`: what the viewer may read (policy.reading), for
+    Thread.visible_to; `category_ids`: of those categories, the ones searched (never empty here:
+    the caller answers "nothing" itself); `exclude_authors`: members whose posts the viewer does
+    not want to see (muting)."""
 
+    reading: object
     category_ids: list[int]
     author_ids: list[int] | None = None
     since: datetime | None = None
@@ -142,8 +175,10 @@ class Hit:
 
 def where_sql(filters: Filters, params: list) -> str:
     """The conditions (over p, the post, and t, its thread) every post a search finds meets: a
-    findable post within the filters. Their values go on `params`."""
-    clauses = [_FINDABLE]
+    visible post in a thread the viewer may see, within the filters. Their values go on `params`."""
+    visible, visible_params = _visible(filters.reading)
+    clauses = ["p.status = 'visible'", visible]
+    params.extend(visible_params)
 
     def add(sql, values):
         clauses.append(sql.replace("?", db.param))

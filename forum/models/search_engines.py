@@ -1,7 +1,7 @@
 """The two full-text engines behind models/search.py's one interface: SQLite FTS5 and
 PostgreSQL tsvector. Both read the index table `post_search`, narrow it by the tags each row
 carries (category, author, month) and bound what they score, and check every candidate against
-models/search.py's where_sql: findable posts within the search's filters.
+models/search.py's where_sql: the threads the viewer may see, and the search's filters.
 """
 
 from datetime import timedelta

@@ -1,7 +1,9 @@
 """Categories, threads and each member's reading position (posts are in posts.py).
 
-List pages read through the named queries here so that each costs a fixed number of queries,
-whatever its length: pages of threads go by keyset (last activity, id), never OFFSET.
+Which categories and threads a member may see is one query each, Category.readable_by and
+Thread.visible_to: every list, feed, search and notification starts from them. List pages read
+through the named queries here so that each costs a fixed number of queries, whatever its length:
+pages of threads go by keyset (last activity, id), never OFFSET.
 """
 
 from peewee import (
@@ -59,6 +61,12 @@ class Category(BaseModel):
     def listed(cls):
         return cls.select().order_by(cls.position, cls.name)
 
+    @classmethod
+    def readable_by(cls, reading):
+        """A condition on Category: those a reader may read. `reading` is policy.reading(member),
+        whose Reading.reads(category) is the same rule for one category."""
+        return cls.read_access.in_(reading.access)
+
 
 class Thread(BaseModel):
     category = ForeignKeyField(Category, backref="threads", on_delete="CASCADE")
@@ -73,12 +81,32 @@ class Thread(BaseModel):
     last_author = ForeignKeyField(Member, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
 
+    # A thread is "visible", or "removed" by staff: unlisted, in no list, feed, search or
+    # notification (visible_to); staff alone open it by its address (policy.Reading.opens).
+    UNLISTED = ("removed",)
+
     class Meta:
         indexes = (
             # The category page: pinned first, then newest activity, keyset on (last_post_at, id).
             (("category", "pinned", "last_post_at", "id"), False),
             (("author", "created_at"), False),
         )
+
+    @classmethod
+    def visible_to(cls, reading, thread=None):
+        """A condition on Thread (or on `thread`, an alias of it, for SQL written by hand): the
+        threads a reader may see in any list, feed, search or notification, the listed ones in the
+        categories they may read. `reading` is policy.reading(member), whose Reading.lists(thread)
+        is the same rule for one thread. A removed thread is in none of them, even for the staff
+        who may open it by its address (Reading.opens)."""
+        readable = Category.select(Category.id).where(Category.readable_by(reading))
+        return (thread or cls).category.in_(readable) & cls.listed(thread)
+
+    @classmethod
+    def listed(cls, thread=None):
+        """A condition on Thread (or an alias): the threads that lists show to whoever may read
+        their category; the search index holds the posts of these alone."""
+        return (thread or cls).status.not_in(cls.UNLISTED)
 
     @property
     def reply_count(self) -> int:
@@ -152,20 +180,20 @@ class Thread(BaseModel):
         return query
 
     @classmethod
-    def page_query(cls, category, cursor=None, limit=THREADS_PER_PAGE, exclude=None):
-        """One page of a category's threads with their authors and last posters, in one query.
-        `cursor` is (last_post_at, id) of the last thread on the previous page; the first page
-        also carries the pinned threads, at the top. `exclude`: a condition a thread must meet to
-        be listed (what the member hid or muted). Of the authors and last posters, only what a
-        list shows (id and name): their whole rows were most of the category page's time
-        (docs/performance.md)."""
+    def page_query(cls, category, reading, cursor=None, limit=THREADS_PER_PAGE, exclude=None):
+        """One page of a category's threads that a reader may see (visible_to), with their authors
+        and last posters, in one query. `cursor` is (last_post_at, id) of the last thread on the
+        previous page; the first page also carries the pinned threads, at the top. `exclude`: a
+        condition a thread must meet to be listed (what the member hid or muted). Of the authors
+        and last posters, only what a list shows (id and name): their whole rows were most of the
+        category page's time (docs/performance.md)."""
         LastAuthor = Member.alias()
         query = (
             cls.select(*cls._meta.sorted_fields, Member.id, Member.name, LastAuthor.id, LastAuthor.name)
             .join(Member, on=(cls.author == Member.id))
             .switch(cls)
             .join(LastAuthor, JOIN.LEFT_OUTER, on=(cls.last_author == LastAuthor.id), attr="last_author")
-            .where((cls.category == category) & (cls.status != "removed"))
+            .where((cls.category == category) & cls.visible_to(reading))
         )
         if exclude is not None:
             query = query.where(exclude)

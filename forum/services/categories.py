@@ -111,20 +111,25 @@ def update_category(category_id: int, data: dict) -> Category:
 
 
 def readable_categories(member) -> list[Category]:
-    """The categories the member may read, in the forum's order: one query. There are few
-    categories, so the policy decides over the whole list rather than a WHERE clause repeating it."""
-    listed = prepared("listed categories", lambda: Category.listed())
-    return [c for c in listed if policy.can(member, "read_category", c)]
+    """The categories the member may read, in the forum's order: one query."""
+    reading = policy.reading(member)
+    return prepared(
+        ("listed categories", reading), lambda: Category.listed().where(Category.readable_by(reading))
+    )
 
 
 def readable_category(member, slug: str) -> Category:
     """A category by its slug. One the member may not read answers exactly as one that does
     not exist, so a members-only category's existence stays private."""
-    found = prepared("category by slug", lambda s: Category.select().where(Category.slug == s), slug)
-    category = found[0] if found else None
-    if category is None or not policy.can(member, "read_category", category):
+    reading = policy.reading(member)
+    found = prepared(
+        ("category by slug", reading),
+        lambda s: Category.select().where((Category.slug == s) & Category.readable_by(reading)),
+        slug,
+    )
+    if not found:
         raise NotFound("There is no such category.")
-    return category
+    return found[0]
 
 
 # -- pages of threads ----------------------------------------------------------------------------
@@ -205,6 +210,7 @@ def category_threads(member, category, before: str | None, limit: int = THREADS_
     unread marks: two queries (the threads with their authors; the member's reading positions)."""
     cursor = Cursor.parse(before)
     signed_in = bool(getattr(member, "is_authenticated", False))
+    reading = policy.reading(member)
     values = [category.id]
     if cursor:
         values += [cursor.at, cursor.thread_id]
@@ -214,11 +220,10 @@ def category_threads(member, category, before: str | None, limit: int = THREADS_
     def build(category_id, *rest):
         after = (rest[0], rest[1]) if cursor else None
         exclude = self_moderation.left_out_for(rest[-1]) if signed_in else None
-        return Thread.page_query(category_id, after, limit, exclude)
+        return Thread.page_query(category_id, reading, after, limit, exclude)
 
-    rows = prepared(
-        ("category page", cursor is not None, signed_in, limit), build, *values, rows=Thread.rows_of_page
-    )
+    shape = ("category page", reading, cursor is not None, signed_in, limit)
+    rows = prepared(shape, build, *values, rows=Thread.rows_of_page)
     for thread in rows:
         thread.category = category  # already loaded: no query per row when a template asks
     listing = _page(rows, limit, cursor, pinned_first=True)
@@ -243,7 +248,7 @@ def unread_threads(member, before: str | None, limit: int = THREADS_PER_PAGE) ->
         .join(Member, on=(Thread.author == Member.id))
         .switch(Thread)
         .join(LastAuthor, JOIN.LEFT_OUTER, on=(Thread.last_author == LastAuthor.id), attr="last_author")
-        .where((Thread.post_count > ReadState.last_read) & (Thread.status != "removed"))
+        .where((Thread.post_count > ReadState.last_read) & Thread.visible_to(policy.reading(member)))
     )
     left_out = self_moderation.left_out_of_lists(member)
     if left_out is not None:
@@ -252,7 +257,4 @@ def unread_threads(member, before: str | None, limit: int = THREADS_PER_PAGE) ->
         query = query.where(keyset_before(Thread.last_post_at, Thread.id, cursor.at, cursor.thread_id))
     rows = list(query.order_by(Thread.last_post_at.desc(), Thread.id.desc()).limit(limit + 1))
     listing = _page(rows, limit, cursor)
-    # Every category is readable by a member today; the policy still has the last word, and the
-    # page's cursor was taken above, so a refused thread only shortens this page.
-    listing.threads = [t for t in listing.threads if policy.can(member, "read_thread", t)]
     return _mark_unread(listing, member, {t.id: t.reading.last_read for t in listing.threads})

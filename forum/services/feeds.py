@@ -79,13 +79,14 @@ class Feed:
     private: bool
 
 
-def _posts(where):
+def _posts(reader, where):
+    """The newest visible posts meeting `where`, in threads the reader may see."""
     return list(
         Post.select(Post, Thread, Member)
         .join(Thread)
         .switch(Post)
         .join(Member, on=(Post.author == Member.id))
-        .where(where & (Post.status == "visible") & (Thread.status != "removed"))
+        .where(where & (Post.status == "visible") & Thread.visible_to(policy.reading(reader)))
         .order_by(Post.id.desc())
         .limit(ENTRIES)
     )
@@ -97,20 +98,20 @@ def category_feed(reader, slug: str) -> Feed:
         title=category.name,
         subtitle=category.description,
         page=("threads.category", {"slug": category.slug}),
-        posts=_posts(Thread.category == category.id),
+        posts=_posts(reader, Thread.category == category.id),
         private=category.read_access != "public",
     )
 
 
 def thread_feed(reader, thread_id: int) -> Feed:
     thread = Thread.with_category(thread_id)
-    if thread is None or not policy.can(reader, "read_thread", thread) or thread.status == "removed":
+    if thread is None or not policy.may_list_thread(reader, thread):
         raise NotFound("There is no such thread.")
     return Feed(
         title=thread.title,
         subtitle=f"A thread in {thread.category.name}",
         page=("threads.thread", {"thread_id": thread.id}),
-        posts=_posts(Post.thread == thread.id),
+        posts=_posts(reader, Post.thread == thread.id),
         private=thread.category.read_access != "public",
     )
 

@@ -16,6 +16,7 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import Case, fn
 
+from .. import policy
 from ..errors import Invalid, NotFound
 from ..links import absolute_link, absolute_url, path_for
 from ..mail import outbox as mail
@@ -55,15 +56,17 @@ def notify(
     kind: str, recipients, *, text: str, link: str, actor=None, email: Email | None = None, thread=None
 ) -> int:
     """Tell `recipients` (member ids, or a query selecting them); returns how many were told.
-    A fixed number of queries, however many recipients: no query per member. An email about a
-    post in `thread` carries the member's reply address for it (reply by email, #16)."""
+    A fixed number of queries, however many recipients: no query per member. Of a post in
+    `thread`, only those who may see the thread are told (policy.may_list_thread, the rule of every
+    list), and an email carries the member's reply address for it (reply by email)."""
     query = Member.select(
-        Member.id, Member.name, Member.email, Member.reply_by_email, Member.reply_generation
+        Member.id, Member.name, Member.email, Member.reply_by_email, Member.reply_generation,
+        Member.status, Member.role, Member.email_verified_at, Member.suspended_until,  # for the policy
     ).where(Member.id.in_(recipients) & Member.status.in_(TELLABLE))
     if actor is not None:
         muted_actor = Mute.select(Mute.member).where(Mute.muted == actor.id)
         query = query.where((Member.id != actor.id) & Member.id.not_in(muted_actor))
-    members = list(query)
+    members = [m for m in query if thread is None or policy.may_list_thread(m, thread)]
     if not members:
         return 0
     ids = [m.id for m in members]

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from markupsafe import Markup, escape
 from peewee import fn
 
+from .. import policy
 from ..models import Member
 from ..models import search as index
 from . import categories, self_moderation
@@ -187,6 +188,7 @@ def search(viewer, query: Query) -> Results:
     if not category_ids:
         return Results(query, [], False, readable, ran=True)
     filters = index.Filters(
+        reading=policy.reading(viewer),
         category_ids=category_ids,
         author_ids=author_ids,
         since=query.since_at,

@@ -121,12 +121,13 @@ def is_hidden(member, thread) -> bool:
 
 
 def hidden_threads(member) -> list[Thread]:
+    """The threads the member hid from their lists and may still see, last hidden first."""
     return list(
         Thread.select(Thread, Category)
         .join(Category)
         .switch(Thread)
         .join(HiddenThread, on=(HiddenThread.thread == Thread.id))
-        .where(HiddenThread.member == member.id)
+        .where((HiddenThread.member == member.id) & Thread.visible_to(policy.reading(member)))
         .order_by(HiddenThread.created_at.desc(), HiddenThread.id.desc())
     )
 

@@ -40,11 +40,12 @@ def watchers_of(thread, *, exclude=None) -> list[Member]:
 
 
 def watched_threads(member):
+    """The threads the member watches and may still see, newest activity first."""
     return list(
         Thread.select(Thread, Category)
         .join(Category)
         .switch(Thread)
         .join(Watch, on=(Watch.thread == Thread.id))
-        .where(Watch.member == member.id)
+        .where((Watch.member == member.id) & Thread.visible_to(policy.reading(member)))
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
     )
