@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 5000
 
-.PHONY: run test lint clean check-load bench
+.PHONY: run demo test lint clean check-load bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,22 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # a background job of a non-interactive shell ignores the Ctrl-C that stops the server.
 run: $(VENV)/.installed
 	$(BIN)/flask --app forum db upgrade
+	$(BIN)/flask --app forum mail send --watch & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)
+
+# The demo network in a folder of its own (instance/demo: database, uploads, secret key), made
+# afresh on each run, so it never touches the forum `make run` serves and running it twice works.
+# Mail stays in the outbox and the log whatever FORUM_MAIL_URL says: the demo addresses are made up.
+DEMO := $(CURDIR)/instance/demo
+demo: export FORUM_INSTANCE_PATH = $(DEMO)
+demo: export FORUM_DATABASE_URL = sqlite:///$(DEMO)/forum.sqlite3
+demo: export FORUM_UPLOAD_PATH = $(DEMO)/uploads
+demo: export FORUM_MAIL_URL =
+demo: $(VENV)/.installed
+	rm -rf "$(DEMO)/forum.sqlite3" "$(DEMO)/forum.sqlite3-wal" "$(DEMO)/forum.sqlite3-shm" "$(DEMO)/uploads"
+	$(BIN)/flask --app forum db upgrade
+	$(BIN)/flask --app forum seed-demo
 	$(BIN)/flask --app forum mail send --watch & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app forum run --host $(HOST) --port $(PORT)

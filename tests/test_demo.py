@@ -18,3 +18,17 @@ def test_seed_demo_makes_a_network_and_says_how_to_sign_in(app, runner):
     assert signed_in.status_code == 302
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0 and "already here" in again.output
+
+
+def test_the_demo_fills_the_pages_a_newcomer_sees_first(app, runner):
+    """`make demo` and the README's screenshots show this: a home page with threads on it for a
+    visitor, and the members-only category once signed in."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    from forum.commands.demo import DEMO_PASSWORD
+
+    home = app.test_client().get("/").get_data(as_text=True)
+    assert "Hello from Bridges Trust in Salford" in home and "Practice exchange" in home
+    assert "Funding and policy" not in home
+    member = app.test_client()
+    member.post("/sign-in", data={"email": "tomasz@demo.belong.example", "password": DEMO_PASSWORD})
+    assert "Funding and policy" in member.get("/").get_data(as_text=True)
