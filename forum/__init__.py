@@ -7,7 +7,7 @@ from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import blueprints, commands, config, errors, policy, web
+from . import blueprints, commands, config, errors, web
 from .models import db
 from .web import conditional, limits, login, templating
 
@@ -37,7 +37,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     limits.init_app(app)
     login.init_app(app)
-    policy.init_app(app)
     templating.init_app(app)
     commands.init_app(app)
 

@@ -12,7 +12,6 @@ bp = Blueprint("feeds", __name__)
 ATOM = "application/atom+xml; charset=utf-8"
 
 
-@bp.app_template_global()
 def atom_time(at=None) -> str:
     return (at or utcnow()).strftime("%Y-%m-%dT%H:%M:%SZ")
 

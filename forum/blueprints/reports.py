@@ -28,7 +28,6 @@ ADDED = "Thanks — your note is added to your report."
 # -- for templates: the Report buttons on a page -------------------------------------------------
 
 
-@bp.app_template_global()
 def report_target(item, thread=None):
     """The Target for an item's Report button. `thread`: the page's thread, already loaded, which
     a post on it is given so that the policy reads it without a query per post."""
@@ -37,8 +36,7 @@ def report_target(item, thread=None):
     return reporting.target_for(item)
 
 
-@bp.app_template_global()
-def reported_by_me(posts=(), thread=None, member=None, photos=()) -> set[tuple[str, int]]:
+def load_reported_by_me(posts=(), thread=None, member=None, photos=()) -> set[tuple[str, int]]:
     """The items on a page the viewer has reported, as {(kind, id)}: one query for a whole page
     of posts (and its thread, or a profile); none for visitors, nor for the many members who
     have never reported anything (their count is on their row, loaded with the session)."""
@@ -62,8 +60,7 @@ def reported_by_me(posts=(), thread=None, member=None, photos=()) -> set[tuple[s
     )
 
 
-@bp.app_template_global()
-def open_report_counts(posts=()) -> dict[int, int]:
+def load_open_report_counts(posts=()) -> dict[int, int]:
     """Open reports on each post of a page, for staff (who may Dismiss them there); one query for
     the page, none for anyone else."""
     if not can(current_user, "resolve_report"):

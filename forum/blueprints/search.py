@@ -19,8 +19,6 @@ def index():
     return render_template("search/index.html", form=form_for(query, results.categories), results=results)
 
 
-bp.add_app_template_global(searching.marked, "marked")
-
 
 @bp.cli.command("rebuild")
 def rebuild_command():

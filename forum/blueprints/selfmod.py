@@ -84,7 +84,7 @@ def thread_action(thread_id, action):
 
 
 def _thread_controls(thread):
-    return render_template("selfmod/_thread_controls.html", thread=thread, **thread_marks(thread))
+    return render_template("selfmod/_thread_controls.html", thread=thread, **load_thread_marks(thread))
 
 
 @bp.get("/settings/threads")
@@ -186,27 +186,5 @@ def delete():
 # -- what other pages ask of self-moderation -------------------------------------------------------
 
 
-@bp.app_template_global()
-def muted_by_me() -> set[int]:
-    """Ids of the members the viewer muted: one query per page, however many posts it shows."""
-    return self_moderation.muted_ids(current_user)
-
-
-@bp.app_template_global()
-def author_muted(post) -> bool:
-    """Whether the viewer muted the post's author: loaded with a page of posts
-    (Post.page_of_thread), else from muted_by_me()."""
-    if "author_muted" in vars(post):
-        return post.author_muted
-    return post.author_id in muted_by_me()
-
-
-@bp.app_template_global()
-def thread_marks(thread) -> dict:
+def load_thread_marks(thread) -> dict:
     return self_moderation.thread_marks(current_user, thread)
-
-
-@bp.app_template_global()
-def low_data_mode() -> bool:
-    """Pages leave out scripts and images. Read from the member already loaded for the request."""
-    return bool(getattr(current_user, "is_authenticated", False) and current_user.low_data)

@@ -66,18 +66,15 @@ def photo_error(photo_form, error):
     return photo_form if error.field in PHOTO_FIELDS else None
 
 
-@bp.app_template_global()
 def blank_photo_form():
     return PhotoForm(formdata=None)
 
 
-@bp.app_template_global()
 def upload_limit() -> str:
     return f"{current_app.config['UPLOAD_MAX_BYTES'] / (1024 * 1024):.0f} MB"
 
 
-@bp.app_template_global()
-def post_photos(posts, thread=None) -> dict:
+def load_post_photos(posts, thread=None) -> dict:
     """post id -> its visible photos, for a page of posts in one query (none without posts).
     Each photo is given its post, and each post the page's thread, already loaded, so that the
     policy checks on the photos (see, report) query nothing more."""
@@ -92,22 +89,14 @@ def post_photos(posts, thread=None) -> dict:
     return photos
 
 
-@bp.app_template_global()
-def member_avatars(members) -> dict:
+def load_member_avatars(members) -> dict:
     """member id -> their avatar, for a page of members in one query."""
     return Upload.current("avatar", member_ids=[m.id for m in members])
 
 
-@bp.app_template_global()
-def organisation_logo(organisation):
+def load_organisation_logo(organisation):
     return Upload.current("logo", organisation_ids=[organisation.id]).get(organisation.id)
 
-
-@bp.app_template_global()
-def low_data() -> bool:
-    """Whether to show links instead of images. The one place that reads the member's choice,
-    which arrives with self-moderation settings (a member without it loads images)."""
-    return bool(getattr(current_user, "low_data", False))
 
 
 def _visible_upload(name: str) -> Upload:

@@ -10,7 +10,6 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-from ..links import asset_url, link, row_link
 from ..models.base import MAX_ID, parse_id
 
 HTMX_VERSION = "2.0.11"
@@ -154,4 +153,3 @@ def init_app(app):
     app.request_class = type("ForumRequest", (WithoutControls, app.request_class), {})
     app.session_interface = SessionInterface()
     app.after_request(add_response_headers)
-    app.jinja_env.globals.update(asset_url=asset_url, link=link, row_link=row_link, htmx_version=HTMX_VERSION)

@@ -33,8 +33,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ...forms import new_submission
-from ..selfmod import author_muted
-from . import bp
+from ...web.templating import author_muted
 
 CSRF_MARK = "\x00csrf\x00"
 
@@ -82,7 +81,7 @@ def block_cache(app=None) -> BlockCache:
 
 
 def _viewer_kind(member) -> tuple:
-    """What the policy reads of the viewer (forum/policy.py), and nothing that names them."""
+    """What the policy reads of the viewer (forum/policy/), and nothing that names them."""
     if not getattr(member, "is_authenticated", False):
         return (False,)
     return (True, member.is_verified, member.status, member.is_suspended, member.role)
@@ -112,7 +111,6 @@ def _row_key(post) -> tuple:
     )
 
 
-@bp.app_template_global()
 def post_blocks(posts, thread, last_read, photos, reported, open_reports, before="\n  ") -> Markup:
     """The page's posts, as `{% for post in posts %}{% include "threads/_post.html" %}` drew them
     (each preceded by `before`, the loop's newline and indent), from the cache where it can."""
@@ -161,7 +159,6 @@ def _draw(post, thread, last_read, photos, reported, open_reports) -> str:
 SUBMISSION_MARK = "\x00submission\x00"
 
 
-@bp.app_template_global()
 def blank_reply_form(thread, make_form) -> Markup:
     """The thread page's empty reply form, as `{% include "threads/_reply_form.html" %}` drew it,
     kept once drawn for the thread: the same for every viewer but for the session's CSRF token and

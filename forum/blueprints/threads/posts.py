@@ -52,7 +52,6 @@ def post_url(post) -> str:
     )
 
 
-@bp.app_template_global()
 def thread_url(thread_id: int) -> str:
     """url_for("threads.thread", thread_id=thread_id), for lists of threads and page links."""
     return row_link("threads.thread", "thread_id", thread_id)
