@@ -265,6 +265,7 @@ def make_member(app):
                 member.save()
             return Member.get_by_id(member.id)
 
+    make.app = app
     return make
 
 

@@ -21,6 +21,9 @@ class Part:
     trusted: bool = False
     # A suspension that ends by itself this many days from now, with a reason, as staff set one.
     suspended_days: int = 0
+    # Their place in the cast's group (CAST_GROUP, made with the first who has one): "member",
+    # "lead", or "former" (joined, then left).
+    group: str = ""
 
 
 # The cast, by the part each person plays. A new kind of person (a group's lead, a former group
@@ -38,7 +41,12 @@ CAST = {
     "staff": Part("staff@example.org", "Sam Staff", role="staff"),
     "other_staff": Part("other.staff@example.org", "Sue Staff", role="staff"),
     "admin": Part("admin@example.org", "Ada Admin", role="admin"),
+    # The cast's group, a working group whose space only its members and staff read.
+    "lead": Part("lead@example.org", "Lee Lead", group="lead"),
+    "group_member": Part("group.member@example.org", "Gil Group", group="member"),
+    "former_member": Part("former.member@example.org", "Fay Former", group="former"),
 }
+CAST_GROUP = "ESOL Practice"
 
 
 class Cast(dict):
@@ -73,9 +81,33 @@ class Cast(dict):
 
             fields["suspended_until"] = utcnow() + timedelta(days=part.suspended_days)
             fields["suspension_reason"] = "Testing"
-        return self._make_member(
+        member = self._make_member(
             part.email, name=part.name, role=part.role, status=part.status, verified=part.verified, **fields
         )
+        if part.group:
+            member = self._place_in_group(member, part.group)
+        return member
+
+    @property
+    def group(self):
+        """The cast's group (made with the first part that has a place in it)."""
+        from forum.models import Group
+
+        with self._make_member.app.app_context():
+            return Group.get(Group.name == CAST_GROUP)
+
+    def _place_in_group(self, member, place: str):
+        from forum.models import Group, Member
+        from forum.services import groups
+
+        with self._make_member.app.app_context():
+            group = Group.get_or_none(Group.name == CAST_GROUP) or groups.create_group(
+                CAST_GROUP, "Teachers of English to speakers of other languages.", join_rule="request"
+            )
+            groups.add_member(group, member, lead=place == "lead")
+            if place == "former":
+                groups.leave(Member.get_by_id(member.id), group)
+            return Member.get_by_id(member.id)
 
 
 def signed_in(app, who):

@@ -377,9 +377,11 @@ def send_digest(period, now):
 
 
 def init_app(app):
+    from .groups import groups_cli
+
     for group in (
         db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, seed_bench, moderation_cli,
-        notifications_cli,
+        notifications_cli, groups_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

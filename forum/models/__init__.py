@@ -2,6 +2,7 @@
 
 from .base import BaseModel, utcnow
 from .documents import DOCUMENTS, DocumentVersion
+from .groups import GROUP_KINDS, JOIN_RULES, Group, GroupMember, GroupRequest
 from .members import (
     ROLES,
     STATUSES,
@@ -27,6 +28,11 @@ from .threads import (
 )
 
 __all__ = [
+    "GROUP_KINDS",
+    "JOIN_RULES",
+    "Group",
+    "GroupMember",
+    "GroupRequest",
     "ACTIONS",
     "MODERATION_REASONS",
     "BlockedEmail",

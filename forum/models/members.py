@@ -112,6 +112,25 @@ class Member(UserMixin, BaseModel):
     # generation of those addresses; revoking them all moves it on (services/email_replies.py).
     reply_by_email = BooleanField(default=True)
     reply_generation = IntegerField(default=0)
+    # The member's groups, "3 5:lead 8" by group id (migration 020): rewritten from their
+    # GroupMember rows in the same transaction as every change to them (services/groups.py), so
+    # that the policy reads them from the member as loaded, with no query (models/groups.py).
+    group_roles = TextField(default="")
+    # Whether the profile lists the (listed) groups the member is in.
+    show_groups = BooleanField(default=True)
+
+    @property
+    def groups(self) -> dict[int, str]:
+        """group id -> "member" or "lead", read from group_roles (parsed once per text)."""
+        raw = self.group_roles or ""
+        kept = self.__dict__.get("_groups")
+        if kept is None or kept[0] != raw:
+            parsed = {}
+            for item in raw.split():
+                group_id, _, role = item.partition(":")
+                parsed[int(group_id)] = role or "member"
+            kept = self.__dict__["_groups"] = (raw, parsed)
+        return kept[1]
 
     @property
     def is_suspended(self) -> bool:

@@ -82,8 +82,11 @@ ACTIONS = {
     "assign_support": "assigned a request to the team",
     "status_support": "changed the status of a request to the team",
     "remove_photo": "removed a photo",
+    "remove_from_group": "removed a member from a group",
+    "appoint_lead": "appointed a group lead",
+    "step_down_lead": "ended a group lead's role",
 }
-TARGET_TYPES = ("post", "thread", "member")
+TARGET_TYPES = ("post", "thread", "member", "group")
 
 
 class LogEntry(BaseModel):
@@ -99,6 +102,9 @@ class LogEntry(BaseModel):
     reason = CharField(max_length=20, default="")
     note = TextField(default="")
     created_at = DateTimeField(default=utcnow, index=True)
+    # The group whose space the action happened in (migration 020): the public log names no
+    # thread, title or member of a group's space to those outside it.
+    group_id = IntegerField(null=True)
 
     class Meta:
         indexes = ((("target_type", "target_id"), False),)

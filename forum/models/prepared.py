@@ -80,6 +80,11 @@ def _mark(i: int, value):
     return _MARK - i
 
 
+# Shapes kept per database. A reader's groups are part of a shape (what they read), so the shapes
+# grow with the sets of groups members are in; past this many, they are written again.
+PREPARED_LIMIT = 4096
+
+
 def prepared(key, build, *values, rows=None) -> list:
     """The rows of `build(*values)`, with its SQL written by peewee once per shape and database.
 
@@ -98,6 +103,8 @@ def prepared(key, build, *values, rows=None) -> list:
         slots = [marks.index(p) if type(p) in (int, str, datetime) and p in marks else None for p in params]
         if sorted({s for s in slots if s is not None}) != list(range(len(values))):
             raise ValueError(f"prepared query {key!r}: a value did not reach the SQL as given")
+        if len(cache) >= PREPARED_LIMIT:
+            cache.clear()
         entry = cache[key] = (query, sql, params, slots)
     query, sql, params, slots = entry
     bound = [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]

@@ -20,6 +20,7 @@ from peewee import PostgresqlDatabase
 
 from .db import db
 from .posts import Post
+from .prepared import PREPARED_LIMIT
 from .threads import Thread
 
 # Marks around matched words in excerpts: control characters that never survive into a post's
@@ -54,6 +55,8 @@ _VISIBLE: dict = {}
 def _visible(reading) -> tuple[str, list]:
     key = (type(db.obj), reading)
     if key not in _VISIBLE:
+        if len(_VISIBLE) >= PREPARED_LIMIT:
+            _VISIBLE.clear()
         _VISIBLE[key] = _sql(Thread.visible_to(reading, _THREAD))
     return _VISIBLE[key]
 

@@ -18,6 +18,7 @@ from peewee import (
 )
 
 from .base import BaseModel, utcnow
+from .groups import Group
 from .members import Member
 from .prepared import model_from_row, prepared
 from .reports import Report
@@ -56,6 +57,9 @@ class Category(BaseModel):
     last_thread_id = IntegerField(null=True)
     last_thread_title = CharField(max_length=150, default="")
     created_at = DateTimeField(default=utcnow)
+    # A group's own space (migration 020): read by its members and staff alone, whatever
+    # read_access says (policy.Reading).
+    group = ForeignKeyField(Group, null=True, backref="categories", on_delete="RESTRICT")
 
     @classmethod
     def listed(cls):
@@ -65,7 +69,12 @@ class Category(BaseModel):
     def readable_by(cls, reading):
         """A condition on Category: those a reader may read. `reading` is policy.reading(member),
         whose Reading.reads(category) is the same rule for one category."""
-        return cls.read_access.in_(reading.access)
+        condition = cls.group.is_null() & cls.read_access.in_(reading.access)
+        if reading.all_groups:
+            return condition | cls.group.is_null(False)
+        if reading.groups:
+            return condition | cls.group.in_(sorted(reading.groups))
+        return condition
 
 
 class Thread(BaseModel):

@@ -6,22 +6,42 @@ from flask import current_app
 
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models.moderation import POST_ACTIONS
+from .groups import leads_space
 from .roles import is_active_member, is_admin, is_author, is_staff, may_self_moderate
 from .visibility import may_read_thread, may_see_upload
 
 NO_PERMISSION = "Your account does not have permission for this."
 
 
+# What a group's leads may do to posts in its space; removing stays with staff, and so does
+# restoring what staff removed.
+LEAD_POST_ACTIONS = {"hide": ("visible",), "restore": ("hidden",)}
+
+
 def post_action_refusal(member, action, post):
-    """Staff take an action (models.POST_ACTIONS) on a post whose status it applies to. Refused
-    as a conflict, since the usual cause is another staff member acting first."""
+    """Staff take an action (models.POST_ACTIONS) on a post whose status it applies to; a group's
+    leads hide and restore posts in its space. Refused as a conflict when the post's status is
+    not one the action applies to, since the usual cause is someone else acting first."""
     if not is_staff(member):
-        return NotAllowed(NO_PERMISSION)
+        if not moderates_in_group(member, post):
+            return NotAllowed(NO_PERMISSION)
+        if action.name not in LEAD_POST_ACTIONS:
+            return NotAllowed("Only staff can remove a post: hide it, and staff will review it.")
+        if post.status in action.applies_to and post.status not in LEAD_POST_ACTIONS[action.name]:
+            return NotAllowed("Staff removed this post: only staff can restore it.")
     if post.status not in action.applies_to:
         return Conflict(
             f"Nothing changed: this post is already {post.status}, perhaps by another staff member."
         )
     return None
+
+
+def moderates_in_group(member, post) -> bool:
+    """A lead of the group whose space the post is in. Asks for the post's category only of a
+    member who leads some group: nobody else pays for the question."""
+    if not any(role == "lead" for role in getattr(member, "groups", {}).values()):
+        return False
+    return leads_space(member, post.thread.category)
 
 
 def staff_post_actions(member, post) -> list:

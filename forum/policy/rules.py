@@ -1,9 +1,11 @@
 """The table `can` reads: every action a member may take, by name, and the rule that decides it."""
 
+from . import groups
 from .refusals import (
     POST_ACTIONS,
     contact_refusal,
     member_action_refusal,
+    moderates_in_group,
     mute_refusal,
     post_action_refusal,
     report_counts,
@@ -35,10 +37,12 @@ REFUSALS = {
     },
     "act_on_member": member_action_refusal,
     "mute_member": mute_refusal,
+    **groups.REFUSALS,
 }
 
 
 RULES = {
+    **groups.RULES,
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_reading_member(m),
     "post": lambda m, t: is_active_member(m),
@@ -64,7 +68,7 @@ RULES = {
     "manage_thread": lambda m, t: is_staff(m),
     # Staff moderation: the staff controls on a post (hide_post, restore_post and remove_post, one
     # rule per PostAction), and acting on members (act_on_member): see REFUSALS.
-    "moderate_post": lambda m, p: is_staff(m),
+    "moderate_post": lambda m, p: is_staff(m) or moderates_in_group(m, p),
     **{action: (lambda m, t, why_not=why_not: why_not(m, t) is None) for action, why_not in REFUSALS.items()},
     "read_moderation_log": lambda m, t: is_reading_member(m),
     "manage_roles": lambda m, t: is_admin(m),

@@ -8,8 +8,10 @@ from .roles import is_active_member, is_author, is_reading_member, is_staff
 
 @dataclass(frozen=True)
 class Reading:
-    """What one kind of member may read: the categories whose `read_access` is in `access`, and in
-    them every listed thread. An unlisted thread (Thread.UNLISTED: staff removed it) is in no list,
+    """What one kind of member may read: the categories whose `read_access` is in `access` and the
+    spaces of the groups in `groups` (of every group, for a reader who reads `all_groups`: staff),
+    and in them every listed thread. A group's space is read by nobody else, whatever its
+    category's read_access says. An unlisted thread (Thread.UNLISTED: staff removed it) is in no list,
     feed, search or notification, and only a reader who `opens_unlisted` (staff) opens it by its
     address.
 
@@ -20,8 +22,12 @@ class Reading:
 
     access: tuple[str, ...]
     opens_unlisted: bool
+    groups: frozenset[int] = frozenset()
+    all_groups: bool = False
 
     def reads(self, category) -> bool:
+        if category.group_id is not None:
+            return self.all_groups or category.group_id in self.groups
         return category.read_access in self.access
 
     def lists(self, thread) -> bool:
@@ -31,9 +37,9 @@ class Reading:
         return self.reads(thread.category) and (thread.status not in thread.UNLISTED or self.opens_unlisted)
 
 
-# By (reads what members read, is staff): the same few values for every request.
+# By (reads what members read, is staff): the same few values for every reader in no group.
 _READINGS = {
-    (members, staff): Reading(("public", "members") if members else ("public",), staff)
+    (members, staff): Reading(("public", "members") if members else ("public",), staff, all_groups=staff)
     for members in (False, True)
     for staff in (False, True)
 }
@@ -41,8 +47,14 @@ _READINGS = {
 
 def reading(member) -> Reading:
     """What `member` (a Member or a visitor) may read; hashable, so queries built from it can be
-    prepared once per kind of reader."""
-    return _READINGS[is_reading_member(member), is_staff(member)]
+    prepared once per kind of reader (and set of groups). A member reads their groups' spaces
+    while they may read what members read (a suspension included), from the groups loaded with
+    them (Member.groups): no query."""
+    members, staff = is_reading_member(member), is_staff(member)
+    groups = member.groups if members and not staff else None
+    if not groups:
+        return _READINGS[members, staff]
+    return Reading(("public", "members"), False, frozenset(groups))
 
 
 def may_read_category(member, category) -> bool:

@@ -43,9 +43,21 @@ def _reason(reason: str, note: str) -> tuple[str, str]:
 
 
 def log(
-    staff, action: str, target_type: str, target_id: int, *, label="", thread_id=None, reason="", note=""
+    staff,
+    action: str,
+    target_type: str,
+    target_id: int,
+    *,
+    label="",
+    thread_id=None,
+    reason="",
+    note="",
+    group_id=None,
 ):
+    """One log entry. `group_id`: the group whose space it happened in, if any (the public log
+    names nothing of a group's space to those outside it)."""
     return LogEntry.create(
+        group_id=group_id,
         staff=staff,
         action=action,
         target_type=target_type,

@@ -84,11 +84,14 @@ def _viewer_kind(member) -> tuple:
     """What the policy reads of the viewer (forum/policy/), and nothing that names them."""
     if not getattr(member, "is_authenticated", False):
         return (False,)
+    # The member's place in the thread's group is read too (a lead's controls): it is part of
+    # the thread's key below, as whether the viewer leads the thread's group.
     return (True, member.is_verified, member.status, member.is_suspended, member.role)
 
 
-def _thread_key(thread) -> tuple:
+def _thread_key(thread, viewer=None) -> tuple:
     category = thread.category
+    group_role = viewer.groups.get(category.group_id) if category.group_id and viewer is not None else None
     return (
         thread.id,
         thread.status,
@@ -96,6 +99,8 @@ def _thread_key(thread) -> tuple:
         thread.author_id,
         category.read_access,
         category.post_access,
+        category.group_id,
+        group_role,
     )
 
 
@@ -118,7 +123,11 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
     viewer = current_user
     viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
     token = generate_csrf()
-    common = (_viewer_kind(viewer), _thread_key(thread), request.script_root)
+    common = (
+        _viewer_kind(viewer),
+        _thread_key(thread, viewer if viewer_id is not None else None),
+        request.script_root,
+    )
     parts = []
     for post in posts:
         if photos.get(post.id):
