@@ -33,6 +33,12 @@ def leads_space(member, category) -> bool:
     return leads_group(member, category.group_id)
 
 
+def may_pin(member, thread) -> bool:
+    """Pin or unpin a thread: staff anywhere, and a group's leads in its space. `thread.category`
+    is loaded with the thread (Thread.with_category, or set by the group's page)."""
+    return is_staff(member) or leads_space(member, thread.category)
+
+
 def _invited(group) -> bool:
     pending = getattr(group, "viewer_request", None)
     return pending is not None and pending.kind == "invitation"
@@ -119,6 +125,7 @@ def remove_member_refusal(member, membership):
 RULES = {
     "see_group": may_see_group,
     "lead_group": may_lead,
+    "pin_thread": may_pin,
     # Create groups and appoint their leads.
     "manage_groups": lambda m, t: is_staff(m),
     "create_group": lambda m, t: is_staff(m) and m.role == "admin",

@@ -141,11 +141,13 @@ def set_locked(staff, thread, locked: bool, reason: str = "other", note: str = "
 
 
 def set_pinned(staff, thread, pinned: bool, reason: str = "", note: str = "") -> None:
-    _thread_flag(staff, thread, "pinned", pinned, "pin_thread" if pinned else "unpin_thread", reason, note)
+    """Staff anywhere, and a group's leads in its space (the rule pin_thread)."""
+    action = "pin_thread" if pinned else "unpin_thread"
+    _thread_flag(staff, thread, "pinned", pinned, action, reason, note, rule="pin_thread")
 
 
-def _thread_flag(staff, thread, flag, value, action, reason, note):
-    policy.require(staff, "manage_thread", thread)
+def _thread_flag(staff, thread, flag, value, action, reason, note, rule="manage_thread"):
+    policy.require(staff, rule, thread)
     if reason or note:
         reason, note = _reason(reason or "other", note)
     field = getattr(Thread, flag)
@@ -161,6 +163,7 @@ def _thread_flag(staff, thread, flag, value, action, reason, note):
             thread_id=thread.id,
             reason=reason,
             note=note,
+            group_id=thread.category.group_id,
         )
 
 
