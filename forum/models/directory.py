@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from peewee import (
     JOIN,
     SQL,
+    BooleanField,
     Case,
     CharField,
     DateTimeField,
@@ -104,6 +105,10 @@ class ContactRequest(BaseModel):
     answered_at = DateTimeField(null=True)
     # Reported by the recipient as unsolicited promotion (a Charter breach).
     reported_at = DateTimeField(null=True)
+    # Whether each of the two chose to share their email address (migration 024): accepting no
+    # longer shares them by itself; the two talk in a private conversation instead.
+    sender_shares_email = BooleanField(default=False)
+    recipient_shares_email = BooleanField(default=False)
 
     class Meta:
         indexes = (

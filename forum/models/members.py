@@ -108,6 +108,9 @@ class Member(UserMixin, BaseModel):
     # Unread notifications (migration 015), kept by services/notifying.py: the header's bell
     # reads it from the member already loaded, with no query of its own.
     unread_notifications = IntegerField(default=0)
+    # Unread private messages (migration 024), kept the same way by services/conversations.py:
+    # the count beside the bell is read from the member already loaded.
+    unread_messages = IntegerField(default=0)
     # Reply by email (migration 016): whether notifications carry a reply address, and the
     # generation of those addresses; revoking them all moves it on (services/email_replies.py).
     reply_by_email = BooleanField(default=True)
