@@ -3,10 +3,13 @@
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 # "approval": a verified applicant waits for staff; "open": verifying the email is enough.
 MEMBERSHIP_MODES = ("approval", "open")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The time zone pages and emails show times in, unless a member chose their own (FORUM_TIMEZONE).
+DEFAULT_TIMEZONE = "Europe/London"
 
 
 # Words that often mean a post will read as an insult. Replace them with FORUM_PAUSE_WORDS
@@ -27,6 +30,8 @@ def load(app, overrides=None):
     env = os.environ
     app.config.update(
         SITE_NAME=env.get("FORUM_SITE_NAME", "Belong Forum"),
+        # Times are stored in UTC and shown in this zone (an IANA name), or in the member's own.
+        TIMEZONE=(env.get("FORUM_TIMEZONE") or "").strip() or DEFAULT_TIMEZONE,
         # Where the forum is reached, for links in email sent outside a request (the CLI).
         BASE_URL=env.get("FORUM_BASE_URL", "http://127.0.0.1:5000"),
         DATABASE_URL=env.get("FORUM_DATABASE_URL") or f"sqlite:///{instance / 'forum.sqlite3'}",
@@ -95,6 +100,7 @@ def load(app, overrides=None):
         app.config.update(overrides)
     if app.config.setdefault("MEMBERSHIP", env.get("FORUM_MEMBERSHIP", "approval")) not in MEMBERSHIP_MODES:
         raise ConfigError(f"FORUM_MEMBERSHIP must be one of {', '.join(MEMBERSHIP_MODES)}")
+    _check_time_zone(app.config["TIMEZONE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("FORUM_SECRET_KEY") or _instance_secret(instance)
 
@@ -107,6 +113,17 @@ def _int_env(name, default):
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _check_time_zone(name) -> None:
+    """FORUM_TIMEZONE must name a zone of the time zone database, read now rather than on the first
+    page that shows a time."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError, TypeError):
+        raise ConfigError(
+            f"FORUM_TIMEZONE must be a time zone name such as Europe/London or America/New_York, not {name!r}"
+        ) from None
 
 
 def _instance_secret(instance: Path) -> str:

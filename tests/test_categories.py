@@ -87,7 +87,7 @@ def test_home_lists_categories_in_order_with_counts_and_latest(app, client, make
     assert f'href="/c/{second.slug}"' in page and "Meetings and training" in page
     assert "2 threads,\n      5 posts" in page and "0 threads,\n      0 posts" in page
     assert f'<a href="/t/{latest.id}">Welcome walks</a>' in page
-    assert '<time datetime="2025-03-01T11:00:00Z">1 Mar 2025, 11:00 UTC</time>' in page
+    assert '<time datetime="2025-03-01T11:00:00Z">1 Mar 2025, 11:00</time>' in page
     # Visitors are welcomed, with the Charter a link away.
     assert "Welcome to" in page and 'href="/charter"' in page
 
@@ -130,7 +130,7 @@ def test_category_page_pinned_first_then_newest_activity(app, client, make_categ
     row = page[page.index(f'id="thread-{busy.id}"') :]
     row = row[: row.index("</li>")]
     assert "Busy thread" in row and "Started by Ann Author" in row and "3 replies" in row
-    assert '<time datetime="2025-03-01T10:00:00Z">1 Mar 2025, 10:00 UTC</time> by Mo Member' in row
+    assert '<time datetime="2025-03-01T10:00:00Z">1 Mar 2025, 10:00</time> by Mo Member' in row
     assert "Pinned" in page[page.index(f'id="thread-{pinned.id}"') :].split("</li>")[0]
     assert 'rel="next"' not in page and "More threads" not in page
 

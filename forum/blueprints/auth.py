@@ -14,12 +14,13 @@ from ..forms.auth import (
     PasswordChangeForm,
     ResetRequestForm,
     SignInForm,
+    TimeZoneForm,
 )
-from ..models import DOCUMENTS, DocumentVersion, Organisation
+from ..models import DOCUMENTS, DocumentVersion, Organisation, utcnow
 from ..models.base import parse_id
 from ..models.directory import REGIONS
 from ..policy import requires
-from ..services import membership
+from ..services import membership, time_zones
 from ..web import add_form_error, safe_next
 from ..web.limits import (
     JOIN_PER_ADDRESS,
@@ -268,7 +269,9 @@ def _account_page(status=200, **forms):
     forms.setdefault("name_form", NameForm(formdata=None, data={"name": current_user.name}))
     forms.setdefault("email_form", EmailChangeForm(formdata=None))
     forms.setdefault("password_form", PasswordChangeForm(formdata=None))
-    return render_template("auth/account.html", **forms), status
+    if "time_zone_form" not in forms:
+        forms["time_zone_form"] = TimeZoneForm(formdata=None, data={"time_zone": current_user.time_zone})
+    return render_template("auth/account.html", now=utcnow(), **forms), status
 
 
 @bp.post("/account/name")
@@ -309,6 +312,24 @@ def confirm_email_change(token):
         return render_template("auth/token_problem.html", message=error.message, again="auth.account"), 400
     flash("Your new email address is confirmed.", "success")
     return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.sign_in"))
+
+
+@bp.post("/account/time-zone")
+@requires("manage_own_account")
+def change_time_zone():
+    form = TimeZoneForm()
+    if form.validate_on_submit():
+        try:
+            chosen = time_zones.set_time_zone(current_user, form.time_zone.data)
+        except DomainError as error:
+            add_form_error(form, error)
+        else:
+            if chosen:
+                flash(f"Your time zone is saved: times are shown in {chosen}.", "success")
+            else:
+                flash(f"Times are shown in the forum's time zone, {time_zones.site_zone()}.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(422, time_zone_form=form)
 
 
 @bp.post("/account/password")

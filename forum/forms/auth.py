@@ -1,9 +1,14 @@
 """Joining, signing in, password resets, accepting the Charter and the account's own settings."""
 
+from functools import cache
+
+from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..services import time_zones
 from ..services.passwords import password_problem
 from . import email_field, name_field
 
@@ -114,3 +119,27 @@ class PasswordChangeForm(FlaskForm):
         description="At least 10 characters. Other devices will be signed out.",
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class TimeZoneForm(FlaskForm):
+    """The member's time zone: the forum's own, or a place from the time zone database, grouped by
+    region (a plain select: typing a city's first letters finds it in every browser)."""
+
+    time_zone = SelectField(
+        "Time zone",
+        description="Pages and your emails show times in it.",
+        invalid_choice_message=time_zones.INVALID_ZONE,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = time_zone_choices(current_app.config["TIMEZONE"])
+
+
+@cache
+def time_zone_choices(site: str) -> list[SelectChoice]:
+    """The forum's zone first ("" keeps following it if it changes), then UTC and each region's places."""
+    choices = [SelectChoice("", f"The forum's time zone ({site})")]
+    for region, zones in time_zones.offered_zones().items():
+        choices += [SelectChoice(name, label, optgroup=region or None) for name, label in zones]
+    return choices

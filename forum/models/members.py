@@ -121,6 +121,9 @@ class Member(UserMixin, BaseModel):
     group_roles = TextField(default="")
     # Whether the profile lists the (listed) groups the member is in.
     show_groups = BooleanField(default=True)
+    # The time zone the member reads times in, an IANA name (migration 022); "" follows the site's
+    # (FORUM_TIMEZONE). Read from the member as loaded (forum/services/time_zones.py).
+    time_zone = CharField(max_length=64, default="")
 
     @property
     def groups(self) -> dict[int, str]:

@@ -11,10 +11,11 @@ every action by name). This module answers with them: `can`, `require`, and for 
 
 from functools import wraps
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from ..errors import NotAllowed
+from ..models.base import local_text
 from .refusals import (  # noqa: F401
     NO_PERMISSION,
     contact_refusal,
@@ -78,7 +79,8 @@ def refusal(action: str):
     if is_applicant(current_user):
         return redirect(url_for("auth.application"))
     if current_user.is_suspended:
-        until = current_user.suspended_until.strftime("%-d %B %Y, %H:%M UTC")
+        site = current_app.config["TIMEZONE"]
+        until = local_text(current_user.suspended_until, current_user.time_zone or site, site)
         raise NotAllowed(f"Your membership is suspended until {until}: {current_user.suspension_reason}")
     raise NotAllowed()
 

@@ -18,7 +18,7 @@ from ..mail import outbox as mail
 from ..models import Member, Mute, utcnow
 from ..models.db import db
 from ..models.directory import CONTACT_POLICIES, ContactRequest, MemberExpertise
-from . import notifying
+from . import notifying, time_zones
 
 # Requests a member may send in any 24 hours, not counting ones already accepted: enough to reach
 # the people one means to, too few for a mailing campaign.
@@ -153,8 +153,8 @@ def _check_limits(sender, to: Member) -> None:
             and earlier.sender_id == sender.id
             and earlier.answered_at + DECLINE_COOLDOWN > now
         ):
-            again = earlier.answered_at + DECLINE_COOLDOWN
-            raise Conflict(f"{to.name} declined your last request. You can ask again from {again:%-d %B %Y}.")
+            again = time_zones.local_time(earlier.answered_at + DECLINE_COOLDOWN, sender, date_only=True)
+            raise Conflict(f"{to.name} declined your last request. You can ask again from {again}.")
     recent = (
         ContactRequest.select()
         .where(

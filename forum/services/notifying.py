@@ -62,6 +62,7 @@ def notify(
     query = Member.select(
         Member.id, Member.name, Member.email, Member.reply_by_email, Member.reply_generation,
         Member.status, Member.role, Member.email_verified_at, Member.suspended_until,  # for the policy
+        Member.time_zone,  # the times in its email
     ).where(Member.id.in_(recipients) & Member.status.in_(TELLABLE))
     if actor is not None:
         muted_actor = Mute.select(Mute.member).where(Mute.muted == actor.id)
@@ -356,6 +357,7 @@ def send_digests(period: str, now=None) -> int:
             Member.status,
             Member.reply_by_email,
             Member.reply_generation,
+            Member.time_zone,
         )
         .join(Member, on=(Notification.recipient == Member.id))
         .where(waiting)

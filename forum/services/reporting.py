@@ -25,7 +25,7 @@ from ..models import Member, Post, normalise_email, utcnow
 from ..models.db import db
 from ..models.reports import MAX_NOTE_LENGTH, MAX_NOTE_TOTAL, REASONS, REPORTS_PER_PAGE, Report
 from ..models.search import refresh_posts
-from . import notifying
+from . import notifying, time_zones
 from .report_targets import Target, load_target, reported_items, target_for
 
 # What routes, the CLI and the staff queue use; loading targets lives in report_targets.py.
@@ -137,7 +137,8 @@ def add_to_report(member, report: Report, data: dict, target: Target) -> Report:
     addition = _clean_note(data.get("note"), required=False)
     if not addition:
         raise Invalid("Write what you want to add to your note.", field="note")
-    stamp = utcnow().strftime("%-d %b %Y, %H:%M UTC")
+    # Kept in the note's text, read later by anyone: in the site's zone, named.
+    stamp = time_zones.local_time(utcnow(), name_zone=True)
     note = f"{report.note}\n\nAdded {stamp}:\n{addition}" if report.note else addition
     if len(note) > MAX_NOTE_TOTAL:
         raise Invalid(

@@ -1,9 +1,13 @@
 """Helpers the templates use."""
 
+from datetime import UTC
+
+from flask import current_app, g, has_request_context
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..services import self_moderation
+from ..models.base import MONTHS, is_zone, zone, zone_abbreviation
+from ..services import self_moderation, time_zones
 
 
 def control_attrs(described: list[str], errors, extra: dict) -> dict:
@@ -17,13 +21,61 @@ def control_attrs(described: list[str], errors, extra: dict) -> dict:
     return attrs
 
 
+def viewer_zone() -> tuple:
+    """(zone name, ZoneInfo, whether it is the site's) for the person viewing the page: the zone
+    they chose, else the site's (FORUM_TIMEZONE). Worked out once a request and kept in `g`;
+    outside a request (the CLI, emails), the site's. Call forget_viewer_zone() after changing it."""
+    kept = g.get("viewer_zone")
+    if kept is None:
+        site = current_app.config["TIMEZONE"]
+        name = (getattr(current_user, "time_zone", "") or "") if has_request_context() else ""
+        if not is_zone(name):  # none chosen, or a name the time zone database no longer has
+            name = site
+        kept = g.viewer_zone = (name, zone(name), name == site)
+    return kept
+
+
+def forget_viewer_zone() -> None:
+    g.pop("viewer_zone", None)
+
+
 def datetime_tag(dt) -> Markup:
-    """A UTC time with its time of day, for people and machines, as a <time> element. A global
-    rather than a macro in _macros.html: importing the macros into a template drawn many times a
-    page (_post.html) rebuilt their module on every include (docs/performance.md)."""
-    # These formats give digits, month names, spaces and punctuation: nothing to escape, so no
-    # Markup.format, whose escaping formatter is slow for something drawn on every row of a list.
-    return Markup(f'<time datetime="{dt:%Y-%m-%dT%H:%M:%SZ}">{dt:%-d %b %Y, %H:%M} UTC</time>')  # noqa: S704
+    """A stored time (naive UTC) with its time of day, as a <time> element: its datetime attribute
+    in UTC for machines, its text in the viewer's zone, which is named when it is not the site's
+    ("4 Dec 2026, 17:30"; "4 Dec 2026, 12:30 EST"). The same form as local_text in
+    forum/models/base.py, written out here because it is drawn on every row of every list: a global
+    rather than a macro in _macros.html, since importing the macros into a template drawn many times
+    a page (_post.html) rebuilt their module on every include, and formatted by hand, without
+    strftime or Markup.format, whose escaping formatter is slow (docs/performance.md)."""
+    _, tz, at_site = viewer_zone()
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
+    local = dt.replace(tzinfo=UTC).astimezone(tz)
+    text = f"{local.day} {MONTHS[local.month]} {local.year}, {local.hour:02}:{local.minute:02}"
+    if not at_site:
+        text = f"{text} {zone_abbreviation(local)}"
+    # Digits, month names, letters of a zone's abbreviation, spaces and punctuation: nothing to escape.
+    return Markup(f'<time datetime="{dt.isoformat(timespec="seconds")}Z">{text}</time>')  # noqa: S704
+
+
+def date_tag(dt) -> Markup:
+    """The day of a stored time in the viewer's zone, as a <time> element ("4 December 2026"); the
+    `time` macro of _macros.html."""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
+    text = time_zones.local_time(dt, viewer_zone()[0], date_only=True)
+    return Markup(f'<time datetime="{dt.isoformat(timespec="seconds")}Z">{text}</time>')  # noqa: S704
+
+
+def local_time(dt, who=None, *, date_only: bool = False) -> str:
+    """A stored time as text, in the zone of `who` (a member, as for an email's recipient, or a zone
+    name) or, without one, of the person viewing the page (datetime_tag's form, without the
+    element): for times inside a sentence or a form, and for the text of emails."""
+    if dt is None:
+        return ""
+    if who is None:
+        who = viewer_zone()[0]
+    return time_zones.local_time(dt, who, date_only=date_only)
 
 
 def page_window(page: int, last: int) -> list[int]:
@@ -74,6 +126,8 @@ def init_app(app):
         # Drawing values
         control_attrs=control_attrs,
         datetime_tag=datetime_tag,
+        date_tag=date_tag,
+        local_time=local_time,
         atom_time=feeds.atom_time,
         page_window=page_window,
         marked=search.marked,

@@ -15,6 +15,7 @@ to bump:
 - the viewer's kind: what the policy reads of a member (signed in, verified, status, suspended,
   role), whether they wrote the post, and the per-viewer marks on it (New, muted author, reported
   by them, open reports for staff);
+- the time zone the viewer reads times in (a post's time is drawn in it: `viewer_zone`);
 - the application root the links are built under.
 A new input to `_post.html` that depends on who is looking must join `_viewer_kind` or the key
 (tests/test_post_blocks.py compares cached pages with freshly drawn ones).
@@ -33,7 +34,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ...forms import new_submission
-from ...web.templating import author_muted
+from ...web.templating import author_muted, viewer_zone
 
 CSRF_MARK = "\x00csrf\x00"
 
@@ -127,6 +128,7 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
         _viewer_kind(viewer),
         _thread_key(thread, viewer if viewer_id is not None else None),
         request.script_root,
+        viewer_zone()[0],
     )
     parts = []
     for post in posts:
