@@ -9,6 +9,7 @@ def register(app) -> None:
         auth,
         directory,
         email_replies,
+        events,
         feeds,
         help,
         moderation,
@@ -38,5 +39,6 @@ def register(app) -> None:
         feeds.bp,
         notifications.bp,
         email_replies.bp,
+        events.bp,
     ):
         app.register_blueprint(blueprint)

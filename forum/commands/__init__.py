@@ -377,11 +377,12 @@ def send_digest(period, now):
 
 
 def init_app(app):
+    from .events import events_cli
     from .groups import groups_cli
 
     for group in (
         db_cli, mail_cli, users_cli, documents_cli, categories_cli, seed_demo, seed_bench, moderation_cli,
-        notifications_cli, groups_cli,
+        notifications_cli, groups_cli, events_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

@@ -39,14 +39,25 @@ SMTP_TIMEOUT = 30
 
 
 def queue(
-    to: str, subject: str, body: str, kind: str, headers: dict[str, str] | None = None
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> OutboxMessage:
     """Put one plain-text email in the outbox; call it in the same transaction as its cause.
 
     `headers` are extra headers (Reply-To, List-Unsubscribe, ...); a From here replaces MAIL_FROM.
+    `attachments` are text files sent with it, each (filename, content type, text): an event's .ics.
     """
     return OutboxMessage.create(
-        to_address=to, subject=subject, body_text=body, kind=kind, headers=json.dumps(headers or {})
+        to_address=to,
+        subject=subject,
+        body_text=body,
+        kind=kind,
+        headers=json.dumps(headers or {}),
+        attachments=json.dumps([list(item) for item in attachments]) if attachments else None,
     )
 
 
@@ -207,6 +218,10 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     # Given a domain, make_msgid skips its slow DNS lookup of this machine's name.
     email["Message-ID"] = make_msgid(domain=domain)
     email.set_content(message.body_text)
+    for filename, content_type, text in message.attached:
+        maintype, _, subtype = content_type.partition("/")
+        # Text parts as bytes, base64: a calendar's CRLF line endings arrive as written.
+        email.add_attachment(text.encode(), maintype=maintype, subtype=subtype, filename=filename)
     return email
 
 

@@ -13,6 +13,7 @@ KINDS = {
     "mention": "Mentions of you",
     "quote": "Quotes of your posts",
     "contact": "Contact requests and their answers",
+    "event": "Events: new ones in your groups, changes to and reminders of those you go to",
     "report": "Outcomes of your reports",
     "moderation": "Staff actions on your posts",
     "charter": "Charter updates",
@@ -30,6 +31,8 @@ DEFAULT_FREQUENCY = {
     "mention": "immediately",
     "quote": "daily",
     "contact": "immediately",
+    # What a member going to an event must hear in time: a change, a cancellation, a place freed.
+    "event": "immediately",
     "report": "immediately",
     "moderation": "immediately",
     "charter": "weekly",

@@ -22,10 +22,17 @@ class OutboxMessage(BaseModel):
     next_attempt_at = DateTimeField(null=True, default=utcnow, index=True)
     sent_at = DateTimeField(null=True)
     last_error = TextField(default="")
+    # Files sent with it, as a JSON list of [filename, content type, text] (an event's .ics);
+    # None for the many that have none.
+    attachments = TextField(null=True)
 
     @property
     def extra_headers(self) -> dict[str, str]:
         return json.loads(self.headers or "{}")
+
+    @property
+    def attached(self) -> list[tuple[str, str, str]]:
+        return [tuple(item) for item in json.loads(self.attachments or "[]")]
 
     @classmethod
     def due(cls, now, limit: int):

@@ -1,6 +1,7 @@
 """The table `can` reads: every action a member may take, by name, and the rule that decides it."""
 
 from . import groups
+from .events import RULES as EVENT_RULES
 from .refusals import (
     POST_ACTIONS,
     contact_refusal,
@@ -43,6 +44,7 @@ REFUSALS = {
 
 RULES = {
     **groups.RULES,
+    **EVENT_RULES,
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_reading_member(m),
     "post": lambda m, t: is_active_member(m),

@@ -50,6 +50,8 @@ class Email:
     name: str
     subject: str
     context: dict = field(default_factory=dict)
+    # Files sent with the email, each (filename, content type, text): an event's .ics.
+    attachments: tuple = ()
 
 
 def notify(
@@ -337,7 +339,8 @@ def _email_now(member, kind: str, text: str, link: str, email: Email | None = No
     )
     subject = email.subject if email else text
     outbox_kind = email.name if email else f"notify-{kind}"
-    mail.queue(member.email, f"{subject} · {site}", body, outbox_kind, headers)
+    attachments = list(email.attachments) if email else None
+    mail.queue(member.email, f"{subject} · {site}", body, outbox_kind, headers, attachments)
 
 
 def send_digests(period: str, now=None) -> int:

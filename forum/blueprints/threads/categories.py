@@ -4,7 +4,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from ...policy import requires
-from ...services import categories
+from ...services import categories, events
 from ...web import announce
 from ...web.conditional import conditional
 from . import bp
@@ -13,7 +13,11 @@ from . import bp
 @bp.get("/")
 @conditional
 def index():
-    return render_template("threads/index.html", categories=categories.readable_categories(current_user))
+    return render_template(
+        "threads/index.html",
+        categories=categories.readable_categories(current_user),
+        upcoming=events.next_events(current_user),
+    )
 
 
 def _threads(page: str, listing, next_url: str | None, **context):
