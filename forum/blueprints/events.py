@@ -13,7 +13,7 @@ from ..errors import Conflict, DomainError, NotAllowed, NotFound
 from ..forms import EmptyForm, new_submission
 from ..forms.events import AttendForm, CancelForm, EventForm, MessageForm
 from ..policy import can, requires
-from ..services import categories, event_calendars, event_places, events
+from ..services import categories, event_calendars, event_details, event_lists, event_places, events
 from ..web import add_form_error, announce, render_page_or_part
 from ..web.conditional import conditional
 
@@ -37,7 +37,7 @@ def _here(**args) -> str:
 
 def _list_page(title: str, category=None, group=None):
     past = request.args.get("when") == "past"
-    listing = events.events_page(
+    listing = event_lists.events_page(
         current_user,
         past=past,
         after=request.args.get("after"),
@@ -64,7 +64,7 @@ def _list_page(title: str, category=None, group=None):
 def index():
     group_slug = request.args.get("group")
     if group_slug:
-        group = events.readable_group(current_user, group_slug)
+        group = event_lists.readable_group(current_user, group_slug)
         return _list_page(f"Events of {group.name}", group=group)
     return _list_page("Events")
 
@@ -79,7 +79,7 @@ def category(slug):
 @bp.get("/events/feed.atom")
 def feed():
     response = make_response(
-        render_template("events/feed.xml", events=events.new_public_events(), self_url=request.url)
+        render_template("events/feed.xml", events=event_lists.new_public_events(), self_url=request.url)
     )
     response.headers["Content-Type"] = ATOM
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -92,9 +92,9 @@ def feed():
 def _page_context(event, **extra):
     return {
         "event": event,
-        "people": events.people(current_user, event),
-        "when": events.in_zone(event.starts_at, event.timezone),
-        "until": events.in_zone(event.ends_at, event.timezone),
+        "people": event_lists.people(current_user, event),
+        "when": event_details.in_zone(event.starts_at, event.timezone),
+        "until": event_details.in_zone(event.ends_at, event.timezone),
         "ended": event.ended(),
         "attend_form": AttendForm(formdata=None),
         "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
@@ -143,7 +143,7 @@ def new():
     if request.method == "GET":
         chosen = next((c for c in spaces if c.slug == request.args.get("in")), spaces[0])
         form.category.data = chosen.id
-        form.timezone.data = events.default_timezone()
+        form.timezone.data = event_details.default_timezone()
         form.submission.data = new_submission()
         return render_template("events/new.html", form=form, action=url_for("events.new"))
     status = 422
@@ -211,8 +211,8 @@ def _form_data(event) -> dict:
         "title": event.title,
         "category": event.thread.category_id,
         "description": event.description_md,
-        "starts": events.input_value(event.starts_at, event.timezone),
-        "ends": events.input_value(event.ends_at, event.timezone),
+        "starts": event_details.input_value(event.starts_at, event.timezone),
+        "ends": event_details.input_value(event.ends_at, event.timezone),
         "timezone": event.timezone,
         "venue": event.venue,
         "online_url": event.online_url,

@@ -25,7 +25,7 @@ from ..errors import NotFound
 from ..links import absolute_url
 from ..models import Member, utcnow
 from ..models.events import Attendance, CalendarToken, Event
-from .events import local
+from .event_details import local
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # How far back the calendar address reaches: enough for a calendar to keep recent events.

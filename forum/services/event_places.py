@@ -19,7 +19,7 @@ from ..models import utcnow
 from ..models.db import db
 from ..models.events import Attendance, Event
 from . import notifying
-from .events import _email_context, _lock
+from .events import email_context, lock
 
 CANCELLED = "This event is cancelled: nobody can go to it."
 OVER = "This event is over."
@@ -54,7 +54,7 @@ def attend(member, event: Event, show_name: bool = True) -> Answer:
     now = utcnow()
     try:
         with db.atomic():
-            _lock(event.id)
+            lock(event.id)
             current = Event.get_by_id(event.id)
             if current.cancelled:
                 raise Conflict(CANCELLED)
@@ -90,7 +90,7 @@ def decline(member, event: Event) -> Answer:
         raise Conflict("Only members can answer events.")
     now = utcnow()
     with db.atomic():
-        _lock(event.id)
+        lock(event.id)
         row = Attendance.get_or_none((Attendance.event == event.id) & (Attendance.member == member.id))
         before = row.status if row else None
         if before == "going":
@@ -149,7 +149,7 @@ def _tell_moved_up(event: Event, member_ids: list[int]) -> None:
         email=notifying.Email(
             "event-place",
             f"A place is yours: {event.title}",
-            _email_context(event),
+            email_context(event),
             (email_attachment(event, with_link=True),),
         ),
     )

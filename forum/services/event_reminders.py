@@ -22,7 +22,8 @@ from ..models.db import db
 from ..models.events import Attendance, Event, EventReminder
 from . import notifying
 from .event_calendars import email_attachment
-from .events import _email_context, local
+from .event_details import local
+from .events import email_context
 
 WINDOWS = {
     # kind: (from this long before the start, until this long before it)
@@ -98,7 +99,7 @@ def send_reminders(now: datetime | None = None) -> Run:
 
 
 def _remind(member, event: Event, kind: str, now: datetime) -> bool:
-    context = _email_context(event, soon=WORDS[kind], clocks_change=_clocks_change(event, now))
+    context = email_context(event, soon=WORDS[kind], clocks_change=_clocks_change(event, now))
     return notifying.email_only(
         member,
         "event",

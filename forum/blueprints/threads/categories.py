@@ -4,7 +4,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from ...policy import requires
-from ...services import categories, events
+from ...services import categories, event_lists
 from ...web import announce
 from ...web.conditional import conditional
 from . import bp
@@ -16,7 +16,7 @@ def index():
     return render_template(
         "threads/index.html",
         categories=categories.readable_categories(current_user),
-        upcoming=events.next_events(current_user),
+        upcoming=event_lists.next_events(current_user),
     )
 
 
