@@ -17,6 +17,8 @@ KINDS = {
     "report": "Outcomes of your reports",
     "moderation": "Staff actions on your posts",
     "charter": "Charter updates",
+    "group_thread": "New threads in your groups",
+    "group_request": "Answers to your requests to join groups",
 }
 FREQUENCIES = {
     "immediately": "Immediately",
@@ -36,6 +38,10 @@ DEFAULT_FREQUENCY = {
     "report": "immediately",
     "moderation": "immediately",
     "charter": "weekly",
+    # A group's new threads come with the day's other news; the answer to a request to join is
+    # awaited, so it comes at once.
+    "group_thread": "daily",
+    "group_request": "immediately",
 }
 PER_PAGE = 30
 

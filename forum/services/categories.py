@@ -110,6 +110,25 @@ def update_category(category_id: int, data: dict) -> Category:
     return category
 
 
+def refresh_latest(*category_ids: int) -> None:
+    """Set each category's latest thread (its id, title and time, which the home page shows
+    without a join) from the listed threads it holds now. Called when a thread leaves or enters
+    a category (moved): a category must never name a thread that is not in it, least of all one
+    moved into a group's space, whose title is then the group's alone. Two queries a category."""
+    for category_id in category_ids:
+        latest = (
+            Thread.select(Thread.id, Thread.title, Thread.last_post_at)
+            .where((Thread.category == category_id) & Thread.listed())
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+            .first()
+        )
+        Category.update(
+            last_thread_id=latest.id if latest else None,
+            last_thread_title=latest.title if latest else "",
+            last_post_at=latest.last_post_at if latest else None,
+        ).where(Category.id == category_id).execute()
+
+
 def readable_categories(member) -> list[Category]:
     """The categories the member may read, in the forum's order: one query."""
     reading = policy.reading(member)

@@ -8,7 +8,10 @@ key, so it cannot be made up or moved to another thread; revoking (settings) mov
 on, and tokens older than FORUM_REPLY_TOKEN_DAYS expire. A reply posts through posting.reply, the
 web's own function (limits, sanitising, locks, suspensions), after the same pause before posting
 the web form gives. The member is answered only at their verified address, never at the address a
-message claims to come from, so a forged message cannot make the forum write to a stranger."""
+message claims to come from, so a forged message cannot make the forum write to a stranger. The
+member must still be able to read the thread when their reply comes: one who has since left the
+thread's group (or whose thread was taken down) is refused, and the refusal names no thread. The
+answers (posted, refused, paused) are written by services/email_reply_answers.py."""
 
 import base64
 import hashlib
@@ -19,23 +22,29 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from email.utils import getaddresses, parseaddr
 
-from flask import current_app, render_template
+from flask import current_app
 from peewee import IntegrityError
 
 from ..errors import DomainError
-from ..links import absolute_url, path_for
-from ..mail import outbox as mail
+from ..links import path_for
 from ..mail import reading as mailtext
-from ..models import Member, Thread, normalise_email, utcnow
+from ..models import Category, Member, Post, Thread, normalise_email, utcnow
 from ..models.db import db
 from ..models.inbound import InboundMessage
+from ..policy import can
+from . import email_reply_answers as answers
 from . import posting, self_moderation
 
 # "r": a reply address from a notification; "p": the address of a pause email, whose reply is
 # posted as written (the member has had their moment to pause, as with the web form's second send).
-KINDS = ("r", "p")
+# "c": the address of a private message's email; its token names the conversation where the others
+# name a thread (services/conversations.py).
+KINDS = ("r", "p", "c")
 _ADDRESS = re.compile(r"^reply\+([a-z0-9-]{1,120})@([a-z0-9.-]+)$", re.I)
 _EPOCH_DAY = 86400
+# Ids per query when loading the threads a digest's lines are about (threads_of): within every
+# database's limit on bound parameters.
+LINE_BATCH = 5000
 
 
 # -- tokens ------------------------------------------------------------------------------------
@@ -103,27 +112,41 @@ def reply_address(member, thread_id: int, kind: str = "r") -> str | None:
 
 
 def threads_of(notifications) -> dict:
-    """{notification id: thread} for the notifications about a post in a thread that takes
-    replies (not locked, not hidden or removed), in one query: digests list a reply address beside
-    each of them."""
-    from ..models import Post
-
-    if not current_app.config.get("REPLY_DOMAIN"):
-        return {}
-    prefix = path_for("threads.post", post_id=0)[:-1]
-    post_ids = {}
+    """{notification id: the thread it is about, with its category, or None if it is gone} for the
+    notifications whose link is to a post or a thread: a query for the posts and one for the
+    threads (per LINE_BATCH ids of each, so one each on any ordinary day). A digest asks whether
+    its reader may still see each (services/notifying.py) and whether it takes replies by email."""
+    post_prefix = path_for("threads.post", post_id=0)[:-1]
+    thread_prefix = path_for("threads.thread", thread_id=0)[:-1]
+    about = {"post": {}, "thread": {}}
     for n in notifications:
-        if n.link.startswith(prefix) and n.link[len(prefix) :].isdigit() and len(n.link) < len(prefix) + 18:
-            post_ids[n.id] = int(n.link[len(prefix) :])
-    if not post_ids:
-        return {}
-    threads = {
-        post.id: post.thread
-        for post in Post.select(Post.id, Thread.id, Thread.locked, Thread.status)
-        .join(Thread)
-        .where(Post.id.in_(list(set(post_ids.values()))) & ~Thread.locked & (Thread.status == "visible"))
-    }
-    return {n_id: threads[p_id] for n_id, p_id in post_ids.items() if p_id in threads}
+        for kind, prefix in (("post", post_prefix), ("thread", thread_prefix)):
+            rest = n.link[len(prefix) :] if n.link.startswith(prefix) else ""
+            if rest.isascii() and rest.isdigit() and len(rest) < 18:
+                about[kind][n.id] = int(rest)
+    found = {kind: _threads_by(kind, ids.values()) for kind, ids in about.items()}
+    return {n_id: found[kind].get(target) for kind, ids in about.items() for n_id, target in ids.items()}
+
+
+def _threads_by(kind: str, ids) -> dict:
+    """post or thread id -> its thread, with its category, for the posts or threads with these ids."""
+    found = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), LINE_BATCH):
+        chunk = wanted[start : start + LINE_BATCH]
+        if kind == "post":
+            query = Post.select(Post.id, Thread, Category).join(Thread).join(Category)
+            found.update((p.id, p.thread) for p in query.where(Post.id.in_(chunk)))
+        else:
+            query = Thread.select(Thread, Category).join(Category)
+            found.update((t.id, t) for t in query.where(Thread.id.in_(chunk)))
+    return found
+
+
+def takes_replies(thread) -> bool:
+    """Whether a reply address for the thread is worth giving: it is open (not locked, hidden or
+    removed), and reply by email is on for the forum."""
+    return bool(current_app.config.get("REPLY_DOMAIN")) and not thread.locked and thread.status == "visible"
 
 
 def token_of(address: str) -> str | None:
@@ -163,6 +186,13 @@ class Outcome:
     # For the SMTP listener: refuse the message itself (an address that is not ours). Everything
     # else is accepted and, when there is a member to tell, answered by email.
     reject: bool = False
+
+
+GONE = "That thread no longer exists."
+NOT_OPEN = (
+    "That thread is no longer open to you (it is in a group you are not in, or it was taken down), "
+    "so nothing was posted."
+)
 
 
 class Refusal(Exception):
@@ -209,10 +239,14 @@ def _handle(inbound, message, token: Token | None, envelope_sender) -> Outcome:
     member = Member.get_or_none(Member.id == token.member_id) if token else None
     if token is None or member is None or member.status == "deleted":
         return Outcome("refused", "The reply address is not valid.", reject=True)
+    if token.kind == "c":
+        return _handle_message(inbound, message, token, member)
     thread = Thread.get_or_none(Thread.id == token.thread_id)
     InboundMessage.update(member=member.id, thread=thread.id if thread else None).where(
         InboundMessage.id == inbound.id
     ).execute()
+    # A thread they may no longer read (a group they left, a thread removed) is not named to them.
+    readable = thread if thread is not None and can(member, "read_thread", thread) else None
     text = ""
     try:
         _check_sender(member, message)
@@ -221,17 +255,40 @@ def _handle(inbound, message, token: Token | None, envelope_sender) -> Outcome:
         text = mailtext.reply_text(message)
         _check_address(member, token)
         _check_flood(member, token)
-        if thread is None:
-            raise Refusal("That thread no longer exists.")
+        if readable is None:
+            raise Refusal(GONE if thread is None else NOT_OPEN)
         post = _post(member, thread, token, text, inbound)
     except Refusal as refusal:
         if refusal.tell:
-            _tell_refused(member, thread, refusal.message, text)
+            answers.tell_refused(member, readable, refusal.message, text)
         return Outcome("refused", refusal.message)
     if post is None:
         return Outcome("refused", "Paused: the member was asked to confirm.")
-    _tell_posted(member, thread, post, mailtext.attachment_names(message))
+    answers.tell_posted(member, thread, post, mailtext.attachment_names(message))
     return Outcome("posted", "", post.id)
+
+
+def _handle_message(inbound, message, token: Token, member) -> Outcome:
+    """A reply to a private message's email, sent in the conversation (token.thread_id is its id)
+    by the web's own function, after the same checks of sender and address as a reply to a post."""
+    from . import conversations
+
+    InboundMessage.update(member=member.id).where(InboundMessage.id == inbound.id).execute()
+    text = ""
+    try:
+        _check_sender(member, message)
+        text = mailtext.reply_text(message)
+        _check_address(member, token)
+        submission = "mail-" + hashlib.sha256(inbound.message_key.encode()).hexdigest()[:32]
+        try:
+            conversations.reply_by_email(member, token.thread_id, text, submission)
+        except DomainError as error:
+            raise Refusal(error.message or "The forum could not send this message.") from None
+    except Refusal as refusal:
+        if refusal.tell:
+            conversations.tell_refused(member, token.thread_id, refusal.message, text)
+        return Outcome("refused", refusal.message)
+    return Outcome("posted")
 
 
 def _check_sender(member, message) -> None:
@@ -285,7 +342,8 @@ def _post(member, thread, token: Token, text: str, inbound):
     if token.kind == "r":
         reasons = self_moderation.pause_reasons(text)
         if reasons:
-            _tell_paused(member, thread, reasons, text)
+            address = f"reply+{make_token(member, thread.id, 'p')}@{current_app.config['REPLY_DOMAIN']}"
+            answers.tell_paused(member, thread, reasons, text, address)
             return None
     # The Message-ID as the form's submission key: posting.reply posts it once whatever happens.
     submission = "mail-" + hashlib.sha256(inbound.message_key.encode()).hexdigest()[:32]
@@ -325,67 +383,4 @@ def purge_raw(now=None) -> int:
         InboundMessage.update(raw=None)
         .where((InboundMessage.received_at < cutoff) & InboundMessage.raw.is_null(False))
         .execute()
-    )
-
-
-# -- answering ---------------------------------------------------------------------------------
-
-# Answers are responses (RFC 3834): a responder must not answer them, and we never answer one.
-_ANSWER_HEADERS = {"Auto-Submitted": "auto-replied"}
-
-
-def _answer(member, subject: str, template: str, kind: str, headers=None, **context) -> None:
-    site = current_app.config["SITE_NAME"]
-    body = render_template(
-        f"email/{template}",
-        member=member,
-        site_name=site,
-        settings=absolute_url("notifications.settings"),
-        **context,
-    )
-    mail.queue(member.email, f"{subject} · {site}", body, kind, {**_ANSWER_HEADERS, **(headers or {})})
-
-
-def _thread_url(thread) -> str:
-    return absolute_url("threads.thread", thread_id=thread.id) if thread else ""
-
-
-def _tell_posted(member, thread, post, attachments) -> None:
-    _answer(
-        member,
-        f"Posted in “{thread.title}”",
-        "reply-posted.txt",
-        "reply-posted",
-        thread=thread,
-        link=absolute_url("threads.post", post_id=post.id),
-        attachments=attachments,
-    )
-
-
-def _tell_refused(member, thread, reason: str, text: str) -> None:
-    where = f"“{thread.title}”" if thread else "the forum"
-    _answer(
-        member,
-        f"Not posted in {where}",
-        "reply-refused.txt",
-        "reply-refused",
-        thread=thread,
-        reason=reason,
-        text=text,
-        link=_thread_url(thread),
-    )
-
-
-def _tell_paused(member, thread, reasons, text: str) -> None:
-    address = f"reply+{make_token(member, thread.id, 'p')}@{current_app.config['REPLY_DOMAIN']}"
-    _answer(
-        member,
-        f"Before you post in “{thread.title}”",
-        "reply-paused.txt",
-        "reply-paused",
-        headers={"Reply-To": address},
-        thread=thread,
-        reasons=reasons,
-        text=text,
-        link=_thread_url(thread),
     )

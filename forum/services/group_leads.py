@@ -11,6 +11,7 @@ from .. import policy
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Group, GroupMember, GroupRequest, Member, Thread, utcnow
 from ..models.db import db
+from . import notifying
 
 REASON_MAX = 500
 
@@ -36,8 +37,8 @@ def request_by_id(request_id: int) -> GroupRequest:
 
 
 def answer(lead, group, request_id: int, approve: bool) -> GroupRequest:
-    """Approve or decline a request to join. Answered twice (two leads at once), the second is
-    told it was already answered and changes nothing."""
+    """Approve or decline a request to join; the member who asked is told the answer. Answered
+    twice (two leads at once), the second is told it was already answered and changes nothing."""
     request = request_by_id(request_id)
     if request.group_id != group.id:
         raise NotFound("There is no such request.")
@@ -53,7 +54,8 @@ def answer(lead, group, request_id: int, approve: bool) -> GroupRequest:
             raise Conflict("This request was already answered by another lead.")
         if approve:
             _groups()._put(group, request.member, "member")
-    request.status = status
+        request.status = status
+        notifying.group_request_answered(request, group)
     return request
 
 

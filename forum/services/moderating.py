@@ -4,7 +4,7 @@ transaction, names its reason, and refuses a stale action (another staff member 
 first) without changing anything."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, render_template
 
@@ -12,7 +12,6 @@ from .. import policy
 from ..errors import Conflict, Invalid
 from ..mail import outbox as mail
 from ..models import (
-    ACTIONS,
     MODERATION_REASONS,
     BlockedEmail,
     Category,
@@ -26,7 +25,8 @@ from ..models import (
 from ..models.db import db
 from ..models.moderation import POST_ACTIONS
 from ..models.search import refresh_posts, refresh_posts_by, refresh_thread
-from . import notifying, reporting
+from . import categories, notifying, reporting
+from .moderation_log import LOG_PAGE, log_page  # noqa: F401 (the log is read as moderating.log_page)
 
 SUSPENSION_DAYS = (1, 3, 7, 30, 90)
 
@@ -115,6 +115,7 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             thread_id=post.thread_id,
             reason=reason,
             note=note,
+            group_id=post.thread.category.group_id,
         )
         # Acting on an item decides all of its open reports at once; the reporters are told.
         reporting.resolve_all(
@@ -185,8 +186,9 @@ def move_thread(staff, thread, category, reason: str = "", note: str = "") -> No
                 thread_count=Category.thread_count + sign,
                 post_count=Category.post_count + sign * thread.post_count,
             ).where(Category.id == target).execute()
-        # The search index tags each post with its category.
+        # The search index tags each post with its category; each category names its latest thread.
         refresh_thread(thread.id)
+        categories.refresh_latest(thread.category_id, category.id)
         log(
             staff,
             "move_thread",
@@ -196,6 +198,8 @@ def move_thread(staff, thread, category, reason: str = "", note: str = "") -> No
             thread_id=thread.id,
             reason=reason,
             note=note,
+            # Out of a group's space or into one: the title was, or is now, the group's.
+            group_id=thread.category.group_id or category.group_id,
         )
 
 
@@ -349,28 +353,3 @@ def set_queue_summary(staff, wanted: bool) -> bool:
 
 def is_blocked(email: str) -> bool:
     return BlockedEmail.select().where(BlockedEmail.email == email).exists()
-
-
-# -- reading the log ---------------------------------------------------------------------------
-
-LOG_PAGE = 50
-
-
-def log_page(
-    action: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    before: int | None = None,
-) -> dict:
-    """One page of the log, newest first, filtered by action and by day (`since` and `until`
-    included); `before`: the id to page back from. An action the log does not know is ignored."""
-    action = action if action in ACTIONS else None
-    entries = LogEntry.page(action, since, until + timedelta(days=1) if until else None, before, LOG_PAGE)
-    return {
-        "entries": entries[:LOG_PAGE],
-        "more": len(entries) > LOG_PAGE,
-        "action": action,
-        "actions": ACTIONS,
-        "since": since.date().isoformat() if since else "",
-        "until": until.date().isoformat() if until else "",
-    }

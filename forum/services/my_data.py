@@ -1,22 +1,48 @@
 """My data: everything the forum holds about a member, for them to take away; and deleting one's
 own account. The export holds the member's own words and records only: of other members it names
 no more than the member already sees (a name on a contact request), never their email or messages
-to others."""
+to others. Of a group's space they are no longer in, it holds their own posts, but not the titles
+of threads others started there, nor what they were told of it, nor what they watch there: those
+are the group's."""
 
 
 from .. import policy
 from ..errors import Conflict, Invalid
-from ..models import Acceptance, Member, Mute, Organisation, Post, Thread, Watch
+from ..models import Acceptance, Category, Member, Mute, Organisation, Post, Thread, Watch
 from ..models.db import db
 from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report
-from . import moderating, notifying
+from . import conversations, email_replies, moderating, notifying
 from .passwords import matches
 
 
 def _when(dt):
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
+
+
+PRIVATE = "About a thread in a group you are no longer in"
+
+
+def _outside_group_space(member):
+    """A condition on Thread: in the space of a group the member does not read (now)."""
+    reading = policy.reading(member)
+    spaces = Category.select(Category.id).where(
+        Category.group.is_null(False) & ~Category.readable_by(reading)
+    )
+    return Thread.category.in_(spaces)
+
+
+def _kept(member, thread) -> bool:
+    """Whether the export keeps what names this thread: any thread but one in the space of a group
+    the member is not in now (and did not start)."""
+    if thread is None or thread.category.group_id is None or thread.author_id == member.id:
+        return True
+    return policy.may_read_category(member, thread.category)
+
+
+def _title(member, thread) -> str:
+    return thread.title if _kept(member, thread) else "A thread in a group you are no longer in"
 
 
 def export(member) -> dict:
@@ -33,7 +59,8 @@ def export(member) -> dict:
         .order_by(Expertise.name)
     ]
     posts = (
-        Post.select(Post, Thread).join(Thread).where(Post.author == member.id).order_by(Post.id)
+        Post.select(Post, Thread, Category).join(Thread).join(Category).where(Post.author == member.id)
+        .order_by(Post.id)
     )
     Other = Member.alias()
     contact = (
@@ -51,10 +78,13 @@ def export(member) -> dict:
     muted = Member.select(Member.id, Member.name).join(Mute, on=(Mute.muted == Member.id)).where(
         Mute.member == member.id
     )
-    watched = Thread.select(Thread.id, Thread.title).join(Watch, on=(Watch.thread == Thread.id)).where(
-        Watch.member == member.id
+    watched = Thread.select(Thread.id, Thread.title, Thread.category).join(
+        Watch, on=(Watch.thread == Thread.id)
+    ).where((Watch.member == member.id) & ~_outside_group_space(member))
+    notifications = list(
+        Notification.select().where(Notification.recipient == member.id).order_by(Notification.id)
     )
-    notifications = Notification.select().where(Notification.recipient == member.id).order_by(Notification.id)
+    about = email_replies.threads_of(notifications)
     return {
         "profile": {
             "id": member.id,
@@ -80,7 +110,7 @@ def export(member) -> dict:
         "posts": [
             {
                 "id": p.id,
-                "thread": p.thread.title,
+                "thread": _title(member, p.thread),
                 "thread_id": p.thread_id,
                 "number": p.number,
                 "written": _when(p.created_at),
@@ -121,6 +151,8 @@ def export(member) -> dict:
             }
             for c in contact
         ],
+        # Their private conversations, both sides, as they read them on the forum.
+        "conversations": conversations.export_for(member),
         "muted_members": [m.name for m in muted],
         "watched_threads": [t.title for t in watched],
         # What the member was told (the line names whoever did it, as the page does) and how
@@ -128,8 +160,8 @@ def export(member) -> dict:
         "notifications": [
             {
                 "kind": n.kind,
-                "text": n.text,
-                "link": n.link,
+                "text": n.text if _kept(member, about.get(n.id)) else PRIVATE,
+                "link": n.link if _kept(member, about.get(n.id)) else "",
                 "created": _when(n.created_at),
                 "read": _when(n.read_at),
             }

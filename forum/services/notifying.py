@@ -1,34 +1,40 @@
 """Telling members what happened to them: a reply in a thread they watch, a mention, a quote of
 their post, a contact request and its answer, the outcome of their report, a staff action on their
-post, a new Charter. Each is one row per recipient, written in bulk in the transaction of its
-cause, and emailed at once, in a daily or weekly digest, or never, as the member chose per kind.
+post, a new Charter, a new thread in one's group, the answer to a request to join a group. Each is
+one row per recipient, written in bulk in the transaction of its cause, and emailed at once, in a
+daily or weekly digest, or never, as the member chose per kind (services/notification_choices.py).
 Every notification email goes out from here (`_email_now` and `send_digests`), so each one honours
 that choice and carries the one-click unsubscribe headers; a kind that says more than one line at
 once (a contact request's message, a report's outcome note) brings its own template as an `Email`.
 
-Nobody is told of what a member they muted did; nobody is told of their own doing."""
+Nobody is told of what a member they muted did; nobody is told of their own doing. Nobody is told
+of a thread they may not see, when it happens nor in a digest sent later: a member who left a
+group since takes nothing of its space into their digest."""
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from flask import current_app, render_template
-from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import Case, fn
 
 from .. import policy
 from ..errors import Invalid, NotFound
 from ..links import absolute_link, absolute_url, path_for
 from ..mail import outbox as mail
-from ..models import Member, Mute, Post, utcnow
-from ..models.notifications import (
-    DEFAULT_FREQUENCY,
-    FREQUENCIES,
-    KINDS,
-    Notification,
-    NotificationSetting,
-)
+from ..models import Category, Group, GroupMember, Member, Mute, Post, Thread, utcnow
+from ..models.notifications import KINDS, Notification
 from . import email_replies
+from .notification_choices import (  # noqa: F401 (named as notifying's by its callers)
+    choose,
+    frequencies_for,
+    read_unsubscribe_token,
+    settings_of,
+    unsubscribe,
+    unsubscribe_headers,
+    unsubscribe_token,
+)
 
 TELLABLE = ("active", "suspended")
 # Rows per INSERT: well under SQLite's limit on bound parameters, even for a Charter update.
@@ -64,6 +70,7 @@ def notify(
     query = Member.select(
         Member.id, Member.name, Member.email, Member.reply_by_email, Member.reply_generation,
         Member.status, Member.role, Member.email_verified_at, Member.suspended_until,  # for the policy
+        Member.group_roles,  # the groups they read (Member.groups)
         Member.time_zone,  # the times in its email
     ).where(Member.id.in_(recipients) & Member.status.in_(TELLABLE))
     if actor is not None:
@@ -108,23 +115,13 @@ def email_only(member, kind: str, *, text: str, link: str, email: Email | None =
     return True
 
 
-def frequencies_for(member_ids, kind: str) -> dict[int, str]:
-    """Each member's choice for one kind, in one query."""
-    chosen = dict.fromkeys(member_ids, DEFAULT_FREQUENCY[kind])
-    for setting in NotificationSetting.select().where(
-        NotificationSetting.member.in_(list(member_ids)) & (NotificationSetting.kind == kind)
-    ):
-        chosen[setting.member_id] = setting.frequency
-    return chosen
-
-
 def after_post(member, thread, post) -> None:
     """Called by posting inside its transaction: mentions, quotes, then watchers, each member
     told once, by the most personal kind that applies."""
     from . import watching
 
     mentioned = _mentioned_ids(post.body_md)
-    quoted = _quoted_author_ids(post.body_md) - mentioned
+    quoted = _quoted_author_ids(post.body_md, member) - mentioned
     where = f"“{thread.title}”"
     link = path_for("threads.post", post_id=post.id)
     if mentioned:
@@ -133,6 +130,8 @@ def after_post(member, thread, post) -> None:
     if quoted:
         text = f"{member.name} quoted your post in {where}"
         notify("quote", quoted, actor=member, text=text, link=link, thread=thread)
+    if post.number == 1 and thread.category.group_id is not None:
+        _new_group_thread(member, thread, told=mentioned | quoted)
     if post.number > 1:
         watchers = {w.id for w in watching.watchers_of(thread, exclude=member)} - mentioned - quoted
         if watchers:
@@ -147,7 +146,7 @@ def after_edit(member, post) -> None:
     if post.status != "visible":
         return
     mentioned = _mentioned_ids(post.body_md)
-    quoted = _quoted_author_ids(post.body_md) - mentioned
+    quoted = _quoted_author_ids(post.body_md, member) - mentioned
     if not mentioned and not quoted:
         return
     link = path_for("threads.post", post_id=post.id)
@@ -184,13 +183,37 @@ def _mentioned_ids(message: str) -> set[int]:
     return {m.id for m in query}
 
 
-def _quoted_author_ids(message: str) -> set[int]:
-    """Quotes are written by posting.quote_markdown as "> **[Name wrote](/p/ID)**"."""
+def _quoted_author_ids(message: str, member) -> set[int]:
+    """Quotes are written by posting.quote_markdown as "> **[Name wrote](/p/ID)**". Only a quote of a
+    post the quoting member may read counts: one written by hand naming a post in a group's space
+    they are not in tells its author nothing."""
     prefix = re.escape(path_for("threads.post", post_id=0)[:-1])
     ids = {int(n) for n in re.findall(r"^>\s*\*\*\[[^\]\n]*\]\(" + prefix + r"(\d{1,18})\)", message, re.M)}
     if not ids:
         return set()
-    return {p.author_id for p in Post.select(Post.author).where(Post.id.in_(list(ids)))}
+    posts = (
+        Post.select(Post.author, Thread, Category).join(Thread).join(Category).where(Post.id.in_(sorted(ids)))
+    )
+    return {p.author_id for p in posts if policy.may_list_thread(member, p.thread)}
+
+
+def _new_group_thread(member, thread, told) -> None:
+    """A thread started in a group's space: its members are told, but its author and those
+    already told of it (mentioned or quoted in it)."""
+    group = Group.get_by_id(thread.category.group_id)
+    members = GroupMember.select(GroupMember.member).where(
+        (GroupMember.group == group.id) & GroupMember.member.not_in(sorted(told) or [0])
+    )
+    text = f"{member.name} started “{thread.title}” in {group.name}"
+    link = path_for("threads.thread", thread_id=thread.id)
+    notify("group_thread", members, actor=member, text=text, link=link, thread=thread)
+
+
+def group_request_answered(request, group) -> None:
+    """The member who asked to join a group is told its leads' answer (request.status). The leads
+    answer as the group, so there is no actor: a member who muted one of them still hears."""
+    text = f"Your request to join {group.name} was {request.status}"
+    notify("group_request", [request.member_id], text=text, link=f"/groups/{quote(group.slug)}")
 
 
 def charter_published(version) -> None:
@@ -255,73 +278,13 @@ def mark_all_read(member) -> int:
     return changed
 
 
-# -- choices ---------------------------------------------------------------------------------------
-
-
-def settings_of(member) -> dict[str, str]:
-    chosen = dict(DEFAULT_FREQUENCY)
-    for setting in NotificationSetting.select().where(NotificationSetting.member == member.id):
-        if setting.kind in chosen:
-            chosen[setting.kind] = setting.frequency
-    return chosen
-
-
-def choose(member_id: int, choices: dict[str, str]) -> None:
-    for kind, frequency in choices.items():
-        if kind not in KINDS:
-            raise Invalid("There is no such kind of notification.")
-        if frequency not in FREQUENCIES:
-            raise Invalid("Choose immediately, a daily or weekly digest, or never.", field=kind)
-    for kind, frequency in choices.items():
-        NotificationSetting.insert(member=member_id, kind=kind, frequency=frequency).on_conflict(
-            conflict_target=[NotificationSetting.member, NotificationSetting.kind],
-            update={NotificationSetting.frequency: frequency},
-        ).execute()
-
-
-# -- unsubscribing without signing in --------------------------------------------------------------
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="notifications-unsubscribe")
-
-
-def unsubscribe_token(member_id: int, kinds) -> str:
-    return _serializer().dumps([member_id, sorted(kinds)])
-
-
-def read_unsubscribe_token(token: str) -> tuple[Member, list[str]]:
-    """The member and kinds a token names; NotFound for a forged or stale one (never a 500)."""
-    try:
-        member_id, kinds = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
-        raise NotFound("This unsubscribe link is not valid. Choose your emails in your settings.") from None
-    if not isinstance(member_id, int) or not isinstance(kinds, list) or not set(kinds) <= set(KINDS):
-        raise NotFound("This unsubscribe link is not valid. Choose your emails in your settings.")
-    member = Member.get_or_none(Member.id == member_id)
-    if member is None:
-        raise NotFound("This unsubscribe link is not valid. Choose your emails in your settings.")
-    return member, kinds
-
-
-def unsubscribe(token: str) -> tuple[Member, list[str]]:
-    member, kinds = read_unsubscribe_token(token)
-    choose(member.id, dict.fromkeys(kinds, "never"))
-    return member, kinds
-
-
-def _unsubscribe_headers(url: str) -> dict[str, str]:
-    # RFC 8058: a mail client may POST "List-Unsubscribe=One-Click" to the URL, without cookies.
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
 # -- email -----------------------------------------------------------------------------------------
 
 
 def _email_now(member, kind: str, text: str, link: str, email: Email | None = None, thread=None) -> None:
     site = current_app.config["SITE_NAME"]
     url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member.id, [kind]))
-    headers = _unsubscribe_headers(url)
+    headers = unsubscribe_headers(url)
     reply_to = email_replies.reply_address(member, thread.id) if thread and not thread.locked else None
     if reply_to:
         headers["Reply-To"] = reply_to
@@ -346,7 +309,10 @@ def _email_now(member, kind: str, text: str, link: str, email: Email | None = No
 def send_digests(period: str, now=None) -> int:
     """One email per member with everything waiting for this period's digest up to `now`;
     returns how many emails were queued. What a member already read on the site is not
-    repeated. The rows are cleared in the same transaction, so a digest is never sent twice."""
+    repeated, nor a line about a thread they may no longer see (policy.may_list_thread, asked
+    again now: they left its group, or it was removed, since they were told); a member left with
+    no lines gets no email. The rows are cleared in the same transaction, so a digest is never
+    sent twice. A fixed number of queries, plus one insert per email."""
     if period not in ("daily", "weekly"):
         raise Invalid("A digest is daily or weekly.")
     now = now or utcnow()
@@ -360,6 +326,11 @@ def send_digests(period: str, now=None) -> int:
             Member.status,
             Member.reply_by_email,
             Member.reply_generation,
+            # What the policy reads to decide what they may see.
+            Member.role,
+            Member.email_verified_at,
+            Member.suspended_until,
+            Member.group_roles,
             Member.time_zone,
         )
         .join(Member, on=(Notification.recipient == Member.id))
@@ -373,13 +344,18 @@ def send_digests(period: str, now=None) -> int:
             by_member[row.recipient_id].append(row)
             people[row.recipient_id] = row.recipient
     site = current_app.config["SITE_NAME"]
-    threads = email_replies.threads_of([n for items in by_member.values() for n in items[:DIGEST_LINES]])
+    threads = email_replies.threads_of([n for items in by_member.values() for n in items])
+    sent = 0
     for member_id, items in by_member.items():
         member = people[member_id]
+        items = [n for n in items if n.id not in threads or _may_see(member, threads[n.id])]
+        if not items:
+            continue
+        sent += 1
         replies = {
             n.id: email_replies.reply_address(member, threads[n.id].id)
             for n in items[:DIGEST_LINES]
-            if n.id in threads
+            if n.id in threads and email_replies.takes_replies(threads[n.id])
         }
         kinds = sorted({n.kind for n in items})
         url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member_id, kinds))
@@ -399,6 +375,10 @@ def send_digests(period: str, now=None) -> int:
         )
         count = len(items)
         subject = f"Your {period} digest: {count} new notification{'s' if count != 1 else ''} · {site}"
-        mail.queue(member.email, subject, body, f"digest-{period}", _unsubscribe_headers(url))
+        mail.queue(member.email, subject, body, f"digest-{period}", unsubscribe_headers(url))
     Notification.update(digest="").where(waiting).execute()
-    return len(by_member)
+    return sent
+
+
+def _may_see(member, thread) -> bool:
+    return thread is not None and policy.may_list_thread(member, thread)
