@@ -67,15 +67,16 @@ def date_tag(dt) -> Markup:
     return Markup(f'<time datetime="{dt.isoformat(timespec="seconds")}Z">{text}</time>')  # noqa: S704
 
 
-def local_time(dt, who=None, *, date_only: bool = False) -> str:
+def local_time(dt, who=None, *, date_only: bool = False, name_zone: bool = False) -> str:
     """A stored time as text, in the zone of `who` (a member, as for an email's recipient, or a zone
     name) or, without one, of the person viewing the page (datetime_tag's form, without the
-    element): for times inside a sentence or a form, and for the text of emails."""
+    element): for times inside a sentence or a form, and for the text of emails. `name_zone` names
+    the zone even when it is the site's (a feed, read by anyone)."""
     if dt is None:
         return ""
     if who is None:
         who = viewer_zone()[0]
-    return time_zones.local_time(dt, who, date_only=date_only)
+    return time_zones.local_time(dt, who, date_only=date_only, name_zone=name_zone)
 
 
 def page_window(page: int, last: int) -> list[int]:
