@@ -19,6 +19,22 @@ SIGN_IN = "/sign-in"
 MEMBERS_200 = dict.fromkeys(("member", "staff", "admin"), 200)
 MEMBERS_422 = dict.fromkeys(("member", "staff", "admin"), 422)
 STAFF_ONLY = {"visitor": SIGN_IN, "applicant": "/application", "member": 403}
+# The viewers of the second matrix (below): another member, a suspended one, and the cast's group's
+# member, lead and former member. A group route spells out what each of all ten gets.
+EXTRA_VIEWERS = ("other", "suspended", "group_member", "lead", "former_member")
+GROUP = "/groups/esol-practice"
+SIGNED_OUT = {"visitor": SIGN_IN, "applicant": "/application"}
+
+
+def everyone(**expected) -> dict:
+    """A group route's expectations, for every viewer of both matrices: `rest` for those not named."""
+    rest = expected.pop("rest", None)
+    viewers = {viewer: rest for viewer in (*VIEWERS, *EXTRA_VIEWERS)}
+    viewers.update(SIGNED_OUT)
+    viewers.update(expected)
+    assert None not in viewers.values(), "say what every viewer gets"
+    return viewers
+
 
 # rule -> (method, concrete path, {viewer: expected status, or a redirect target starting with "/"})
 # "{pending}" is the id of a verified applicant waiting for review.
@@ -411,6 +427,46 @@ ACCESS = {
     "/notifications/unsubscribe/<token>": (
         "GET", "/notifications/unsubscribe/forged", dict.fromkeys(VIEWERS, 404)
     ),
+    # -- groups (#22). The cast's group, "esol-practice": listed, joined by request; its lead,
+    # "group_member", and "former_member" who left. "{friend}" has asked to join ("{group_request}");
+    # "{group_thread}" is in its space. "member" and "other" are outside it.
+    "/groups": ("GET", "/groups", everyone(rest=200)),
+    "/groups/<slug>": ("GET", GROUP, everyone(rest=200)),
+    "/admin/groups": ("GET", "/admin/groups", everyone(rest=403, admin=200)),
+    # Joining at once is for open groups and invitations: a forged join here is refused.
+    "/groups/<slug>/join": ("POST", f"{GROUP}/join", everyone(rest=403, group_member=409, lead=409)),
+    "/groups/<slug>/ask": (
+        "POST",
+        f"{GROUP}/ask",
+        everyone(rest=GROUP, suspended=403, group_member=409, lead=409),
+    ),
+    "/groups/<slug>/withdraw": ("POST", f"{GROUP}/withdraw", everyone(rest=409)),
+    "/groups/<slug>/decline": ("POST", f"{GROUP}/decline", everyone(rest=409)),
+    # The only lead may not leave; those outside have nothing to leave.
+    "/groups/<slug>/leave": ("POST", f"{GROUP}/leave", everyone(rest=409, group_member=GROUP)),
+    "/groups/<slug>/requests/<int:request_id>/<any(approve, decline):answer>": (
+        "POST",
+        GROUP + "/requests/{group_request}/decline",
+        everyone(rest=403, lead=GROUP, staff=GROUP, admin=GROUP),
+    ),
+    # Sent empty: a lead's form comes back (422); nobody else may invite.
+    "/groups/<slug>/invite": ("POST", f"{GROUP}/invite", everyone(rest=403, lead=422, staff=422, admin=422)),
+    "/groups/<slug>/members/<int:member_id>/remove": (
+        "POST",
+        GROUP + "/members/{group_member}/remove",
+        everyone(rest=403, lead=422, staff=422, admin=422),
+    ),
+    "/groups/<slug>/leads/<int:member_id>/<any(appoint, end):change>": (
+        "POST",
+        GROUP + "/leads/{group_member}/appoint",
+        everyone(rest=403, staff=GROUP, admin=GROUP),
+    ),
+    # A thread of the group's space: not found by those who may not read it.
+    "/groups/<slug>/threads/<int:thread_id>/<any(pin, unpin):action>": (
+        "POST",
+        GROUP + "/threads/{group_thread}/pin",
+        everyone(rest=404, group_member=403, lead=GROUP, staff=GROUP, admin=GROUP),
+    ),
 }
 
 
@@ -475,6 +531,7 @@ def _build_viewers(app, cast, make_member) -> dict:
         "contact": contact.id,
         "category": category.id,
         **_thread_for(app, category, member),
+        **_group_for(app, cast, friend),
     }
 
 
@@ -490,6 +547,21 @@ def _thread_for(app, category, member):
     with app.app_context():
         post = posting.start_thread(member, category, {"title": "Hello all", "message": "First post"})
     return {"thread": post.thread_id, "post": post.id}
+
+
+def _group_for(app, cast, friend):
+    """The cast's group with its member, lead and former member, a thread in its space (by the
+    lead) and a request to join from "{friend}"."""
+    from forum.services import groups, posting
+
+    cast("lead", "group_member", "former_member")
+    with app.app_context():
+        group = cast.group
+        space = Category.get(Category.group == group)
+        lead = Member.get_by_id(cast.lead.id)
+        post = posting.start_thread(lead, space, {"title": "Our plans", "message": "For the group"})
+        request = groups.ask(Member.get_by_id(friend.id), group, "I would like to join.")
+    return {"group_thread": post.thread_id, "group_request": request.id, "group_member": cast.group_member.id}
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -511,9 +583,12 @@ def test_access(app, viewers, rule, viewer):
             assert Member.get_by_id(viewers["pending"]).status == "applicant"
 
 
-# -- two more viewers: another member (not the owner of "{post}", "{thread}", the organisation or
-# the contact request) and a suspended member. Each gets what "member" gets unless listed here.
-EXTRA_VIEWERS = ("other", "suspended")
+# -- five more viewers (EXTRA_VIEWERS, above): another member (not the owner of "{post}", "{thread}",
+# the organisation or the contact request), a suspended member, and the group's member, lead and
+# former member. A route's entry in ACCESS may name what each gets (every group route does);
+# otherwise each gets what "member" gets, unless listed here, and the group's three what "other"
+# gets, since none of them owns what "member" owns.
+GROUP_VIEWERS = ("group_member", "lead", "former_member")
 # Another member: others' posts and contact requests are not theirs to edit or see (404 where
 # existence is private); others' content is theirs to report. A suspended member reads as a
 # member does but takes no part: no posting, editing, contacting or uploading.
@@ -539,14 +614,25 @@ def test_extra_entries_name_routes_in_access():
 
 def _expected_extra(rule: str, viewer: str):
     method, _, expected = ACCESS[rule]
+    if viewer in expected:
+        return expected[viewer]
+    if viewer in GROUP_VIEWERS:
+        return _expected_extra(rule, "other")
     return EXTRA.get(rule, {}).get(viewer, expected["member"])
+
+
+def test_group_routes_say_what_every_viewer_gets(app):
+    rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith(("groups.", "admin.groups"))}
+    assert rules, "the groups blueprint has no routes"
+    for rule in rules:
+        assert set(ACCESS[rule][2]) == {*VIEWERS, *EXTRA_VIEWERS}, rule
 
 
 @pytest.fixture
 def extra_viewers(app, cast, make_member, world):
     def build():
         ids = _build_viewers(app, cast, make_member)
-        cast("other", "suspended")
+        cast(*EXTRA_VIEWERS)
         return ids
 
     return world("extra_viewers", build)
@@ -554,7 +640,7 @@ def extra_viewers(app, cast, make_member, world):
 
 @pytest.mark.parametrize("viewer", EXTRA_VIEWERS)
 @pytest.mark.parametrize("rule", list(ACCESS))
-def test_access_for_another_member_and_a_suspended_one(app, extra_viewers, rule, viewer):
+def test_access_for_another_member_a_suspended_one_and_the_groups(app, extra_viewers, rule, viewer):
     method, path, _ = ACCESS[rule]
     client = signed_in(app, CAST[viewer])
     response = client.open(path.format(**extra_viewers), method=method)

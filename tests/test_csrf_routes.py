@@ -9,7 +9,8 @@ from helpers import PASSWORD
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from forum import create_app
-from forum.models import Member, OutboxMessage
+from forum.models import GroupMember, GroupRequest, LogEntry, Member, OutboxMessage
+from forum.services import groups
 
 # Routes that must take a POST from outside a signed-in browser: the one-click unsubscribe
 # (RFC 8058), which a mail client posts without cookies; it proves itself with its signed token.
@@ -40,6 +41,9 @@ def _concrete(app, rule) -> str:
 def admin_client(make_app, cast):
     app = make_app(WTF_CSRF_ENABLED=True)
     admin = cast("admin").admin
+    # An open group at /groups/x, where the walk's paths point: a forged join would join it.
+    with app.app_context():
+        groups.create_group("X", join_rule="open")
     client = app.test_client()
     # Sign in with a real token from the form, as a browser would.
     html = client.get("/sign-in").get_data(as_text=True)
@@ -64,10 +68,15 @@ def test_post_without_or_with_a_forged_token_is_refused(admin_client, rule):
     werkzeug_rule = next(r for r in app.url_map.iter_rules() if r.rule == rule and "POST" in r.methods)
     path = _concrete(app, werkzeug_rule)
     with app.app_context():
-        before = (Member.select().count(), OutboxMessage.select().count())
+        before = _counts()
     for data in ({}, {"csrf_token": "forged"}):
         response = client.post(path, data={**data, "reason": "other", "note": "x", "message": "x"})
         assert response.status_code == 400, f"POST {path} with {data or 'no token'}: {response.status_code}"
         assert "CSRF" in response.get_data(as_text=True)
     with app.app_context():
-        assert (Member.select().count(), OutboxMessage.select().count()) == before
+        assert _counts() == before
+
+
+def _counts() -> tuple:
+    tables = (Member, OutboxMessage, GroupMember, GroupRequest, LogEntry)
+    return tuple(table.select().count() for table in tables)

@@ -9,8 +9,8 @@ def register(app) -> None:
         auth,
         directory,
         email_replies,
-        events,
         feeds,
+        groups,
         help,
         moderation,
         notifications,
@@ -30,6 +30,7 @@ def register(app) -> None:
         admin.bp,
         directory.bp,
         reports.bp,
+        groups.bp,
         help.bp,
         support.bp,
         support.staff_bp,
@@ -39,6 +40,5 @@ def register(app) -> None:
         feeds.bp,
         notifications.bp,
         email_replies.bp,
-        events.bp,
     ):
         app.register_blueprint(blueprint)

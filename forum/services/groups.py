@@ -342,8 +342,8 @@ def decline_invitation(member, group) -> None:
         raise Conflict("There is no invitation waiting.")
 
 
-
 # -- what the pages need besides --------------------------------------------------------------
+
 
 def refresh_roles(member) -> None:
     """After a change to who is in a group, the member as loaded for this request reads their

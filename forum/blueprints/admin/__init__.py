@@ -1,4 +1,4 @@
-"""Admin pages: categories, and new versions of the Charter, Code of Conduct and Terms. The
+"""Admin pages: categories, groups, and new versions of the Charter, Code of Conduct and Terms. The
 blueprint checks once, before every request, that the person is an admin."""
 
 from flask import Blueprint
@@ -13,4 +13,4 @@ def admins_only():
     return refusal("administer")
 
 
-from . import categories, documents  # noqa: E402,F401  (they add their routes to bp)
+from . import categories, documents, groups  # noqa: E402,F401  (they add their routes to bp)
