@@ -9,6 +9,7 @@ def register(app) -> None:
         auth,
         directory,
         email_replies,
+        events,
         feeds,
         groups,
         help,
@@ -40,5 +41,6 @@ def register(app) -> None:
         feeds.bp,
         notifications.bp,
         email_replies.bp,
+        events.bp,
     ):
         app.register_blueprint(blueprint)
