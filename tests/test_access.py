@@ -36,6 +36,25 @@ def everyone(**expected) -> dict:
     return viewers
 
 
+# Events: every viewer of both matrices, spelled out. Members (the suspended one too) reach the
+# pages for members; only the organiser ("member") and staff manage "{event}"; "{group_event}" is
+# seen by the group's member and lead and staff.
+EVENT_MEMBERS = {
+    "visitor": SIGN_IN,
+    "applicant": "/application",
+    **dict.fromkeys(("member", "staff", "admin", "other", "suspended"), 200),
+    **dict.fromkeys(("group_member", "lead", "former_member"), 200),
+}
+EVENT_ORGANISER = {
+    **EVENT_MEMBERS,
+    **dict.fromkeys(("other", "suspended", "group_member", "lead", "former_member"), 403),
+}
+EVENT_IN_GROUP = {
+    **dict.fromkeys(("visitor", "applicant", "member", "other", "suspended", "former_member"), 404),
+    **dict.fromkeys(("staff", "admin", "group_member", "lead"), 200),
+}
+
+
 # rule -> (method, concrete path, {viewer: expected status, or a redirect target starting with "/"})
 # "{pending}" is the id of a verified applicant waiting for review.
 ACCESS = {
@@ -467,6 +486,42 @@ ACCESS = {
         GROUP + "/threads/{group_thread}/pin",
         everyone(rest=404, group_member=403, lead=GROUP, staff=GROUP, admin=GROUP),
     ),
+    # -- events (#23). "{event}" is in the public category, organised by "member"; "{group_event}" is
+    # in the cast's group's space, seen by its members and staff alone (404 for the rest, as for an
+    # event that does not exist).
+    "/events": ("GET", "/events", dict.fromkeys((*VIEWERS, *EXTRA_VIEWERS), 200)),
+    "/c/<slug>/events": ("GET", "/c/general/events", dict.fromkeys((*VIEWERS, *EXTRA_VIEWERS), 200)),
+    "/events/feed.atom": ("GET", "/events/feed.atom", dict.fromkeys((*VIEWERS, *EXTRA_VIEWERS), 200)),
+    "/events/<int:event_id>": ("GET", "/events/{group_event}", EVENT_IN_GROUP),
+    "/events/<int:event_id>.ics": ("GET", "/events/{group_event}.ics", EVENT_IN_GROUP),
+    "/events/new": ("GET", "/events/new", {**EVENT_MEMBERS, "suspended": 403}),
+    "/events/<int:event_id>/edit": ("GET", "/events/{event}/edit", EVENT_ORGANISER),
+    "/events/<int:event_id>/cancel": ("GET", "/events/{event}/cancel", EVENT_ORGANISER),
+    # Sent empty: the organiser's and staff's form comes back (422).
+    "/events/<int:event_id>/email": (
+        "POST",
+        "/events/{event}/email",
+        {**EVENT_ORGANISER, "member": 422, "staff": 422, "admin": 422},
+    ),
+    "/events/<int:event_id>/<any(going, 'not-going'):answer>": (
+        "POST",
+        "/events/{event}/not-going",
+        {**EVENT_MEMBERS, **dict.fromkeys((*VIEWERS[2:], *EXTRA_VIEWERS), "/events/{event}#answer")},
+    ),
+    "/events/calendar/<token>.ics": (
+        "GET", "/events/calendar/forged.ics", dict.fromkeys((*VIEWERS, *EXTRA_VIEWERS), 404)
+    ),
+    "/settings/calendar": ("GET", "/settings/calendar", EVENT_MEMBERS),
+    "/settings/calendar/token": (
+        "POST",
+        "/settings/calendar/token",
+        {**EVENT_MEMBERS, **dict.fromkeys((*VIEWERS[2:], *EXTRA_VIEWERS), "/settings/calendar")},
+    ),
+    "/settings/calendar/revoke": (
+        "POST",
+        "/settings/calendar/revoke",
+        {**EVENT_MEMBERS, **dict.fromkeys((*VIEWERS[2:], *EXTRA_VIEWERS), "/settings/calendar")},
+    ),
 }
 
 
@@ -532,6 +587,7 @@ def _build_viewers(app, cast, make_member) -> dict:
         "category": category.id,
         **_thread_for(app, category, member),
         **_group_for(app, cast, friend),
+        **_events_for(app, cast, category, member),
     }
 
 
@@ -562,6 +618,20 @@ def _group_for(app, cast, friend):
         post = posting.start_thread(lead, space, {"title": "Our plans", "message": "For the group"})
         request = groups.ask(Member.get_by_id(friend.id), group, "I would like to join.")
     return {"group_thread": post.thread_id, "group_request": request.id, "group_member": cast.group_member.id}
+
+
+def _events_for(app, cast, category, member):
+    """An event in the public category organised by "member" ("{event}"), and one in the cast's
+    group's space by its lead ("{group_event}")."""
+    from events_support import form
+
+    from forum.services import events
+
+    with app.app_context():
+        event = events.create_event(Member.get_by_id(member.id), category, form())
+        space = Category.get(Category.group == cast.group)
+        group_event = events.create_event(Member.get_by_id(cast.lead.id), space, form(title="Our meetup"))
+    return {"event": event.id, "group_event": group_event.id}
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
