@@ -282,6 +282,41 @@ ACCESS = {
         {**STAFF_ONLY, "staff": 422, "admin": 422},
     ),
     "/moderation/log": ("GET", "/moderation/log", {**STAFF_ONLY, "staff": 200, "admin": 200}),
+    # A group's reports, for its leads and staff: the cast's group, "esol-practice" (listed, so a
+    # member outside it is refused rather than not found); "{post}" is outside its space. Each of
+    # the ten viewers of both matrices is named.
+    "/groups/<slug>/reports": (
+        "GET",
+        "/groups/esol-practice/reports",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            **dict.fromkeys(("member", "other", "suspended", "group_member", "former_member"), 403),
+            **dict.fromkeys(("lead", "staff", "admin"), 200),
+        },
+    ),
+    # Sent empty: a lead's or staff's form comes back (422); a suspended lead could not act either.
+    "/groups/<slug>/reports/posts/<int:post_id>/<any(hide, restore):action>": (
+        "POST",
+        "/groups/esol-practice/reports/posts/{post}/hide",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            **dict.fromkeys(("member", "other", "suspended", "group_member", "former_member"), 403),
+            **dict.fromkeys(("lead", "staff", "admin"), 422),
+        },
+    ),
+    # "{post}" is not among the group's reports: not found, even for its lead and staff.
+    "/groups/<slug>/reports/<any(post, thread):kind>/<int:target_id>/dismiss": (
+        "POST",
+        "/groups/esol-practice/reports/post/{post}/dismiss",
+        {
+            "visitor": SIGN_IN,
+            "applicant": "/application",
+            **dict.fromkeys(("member", "other", "suspended", "group_member", "former_member"), 403),
+            **dict.fromkeys(("lead", "staff", "admin"), 404),
+        },
+    ),
     "/moderation-log": (
         "GET",
         "/moderation-log",
@@ -567,6 +602,7 @@ def world(app, tmp_path_factory):
 
 def _build_viewers(app, cast, make_member) -> dict:
     cast("applicant", "member", "staff", "admin")
+    cast("lead")  # and with them the cast's group, whose pages are routes too
     pending = make_member("pending@example.org", status="applicant")
     with app.app_context():
         category = Category.create(name="General", slug="general")

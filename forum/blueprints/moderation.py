@@ -1,4 +1,6 @@
-"""The staff area. Every route here is for staff: the check is made once, for all of them.
+"""The staff area. Every route here is for staff: the check is made once, for all of them, but
+for actions on posts, which a group's leads take too (Hide and Restore in their group's space:
+the route asks the post's own rule).
 
 Applications, the moderation log, actions on posts (Hide, Restore, Remove: also inline on the
 thread page) and on members (warn, suspend, lift, delete, notes)."""
@@ -6,7 +8,7 @@ thread page) and on members (warn, suspend, lift, delete, notes)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, NotAllowed, NotFound
 from ..forms import EmptyForm
 from ..forms.moderation import (
     DeclineForm,
@@ -22,7 +24,8 @@ from ..forms.moderation import (
 from ..models import LogEntry, Member, Post, StaffNote
 from ..models.moderation import POST_ACTIONS
 from ..models.reports import REASONS
-from ..policy import refusal
+from ..policy import can, refusal
+from ..policy.refusals import post_action_refusal
 from ..services import membership, moderating, queue
 from ..web import add_form_error, announce, render_page_or_part
 
@@ -31,6 +34,9 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 @bp.before_request
 def staff_only():
+    if request.endpoint == "moderation.post_action":
+        # Staff, and a group's leads in its space: decided per post by the route.
+        return refusal("post")
     return refusal("moderate")
 
 
@@ -141,8 +147,11 @@ def post_action(post_id, action):
     """Asks for a reason (a page, or a form in place of the post's actions), then acts."""
     done = POST_ACTIONS[action].announcement
     post = Post.with_thread(post_id)
-    if post is None:
+    if post is None or not can(current_user, "read_thread", post.thread):
         raise NotFound("There is no such post.")
+    problem = post_action_refusal(current_user, POST_ACTIONS[action], post)
+    if isinstance(problem, NotAllowed):
+        raise problem
     form = ModerationForm()
     status = 200
     if form.validate_on_submit():

@@ -19,6 +19,7 @@ KINDS = {
     "charter": "Charter updates",
     "group_thread": "New threads in your groups",
     "group_request": "Answers to your requests to join groups",
+    "group_reports": "Reports in the groups you lead",
 }
 FREQUENCIES = {
     "immediately": "Immediately",
@@ -42,6 +43,9 @@ DEFAULT_FREQUENCY = {
     # awaited, so it comes at once.
     "group_thread": "daily",
     "group_request": "immediately",
+    # A lead hears of each report in their group's space on their notifications at once; by
+    # email, in the day's digest, as staff get the queue's daily summary.
+    "group_reports": "daily",
 }
 PER_PAGE = 30
 

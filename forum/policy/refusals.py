@@ -25,6 +25,8 @@ def post_action_refusal(member, action, post):
     if not is_staff(member):
         if not moderates_in_group(member, post):
             return NotAllowed(NO_PERMISSION)
+        if is_author(member, post):
+            return NotAllowed("Staff decide on your own posts: nobody moderates their own words.")
         if action.name not in LEAD_POST_ACTIONS:
             return NotAllowed("Only staff can remove a post: hide it, and staff will review it.")
         if post.status in action.applies_to and post.status not in LEAD_POST_ACTIONS[action.name]:

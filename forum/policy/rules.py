@@ -1,6 +1,6 @@
 """The table `can` reads: every action a member may take, by name, and the rule that decides it."""
 
-from . import groups
+from . import group_moderation, groups
 from .events import RULES as EVENT_RULES
 from .refusals import (
     POST_ACTIONS,
@@ -44,6 +44,7 @@ REFUSALS = {
 
 RULES = {
     **groups.RULES,
+    **group_moderation.RULES,
     **EVENT_RULES,
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_reading_member(m),

@@ -92,6 +92,8 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
     """Hide, restore or remove a post (POST_ACTIONS); the author is told why."""
     policy.require(staff, "moderate_post", post)
     taken = POST_ACTIONS[action]
+    # Staff take any action; a group's leads hide and restore in its space (the action's rule).
+    policy.require(staff, taken.rule, post)
     reason, note = _reason(reason, note)
     why = MODERATION_REASONS[reason]
     with db.atomic():
@@ -103,7 +105,9 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             .execute()
         )
         if not changed:
-            policy.require(staff, taken.rule, Post.get_by_id(post.id))
+            # The post as it is now, with its thread and category as loaded (a lead's rule reads them).
+            post.status = Post.get_by_id(post.id).status
+            policy.require(staff, taken.rule, post)
             raise Conflict("Nothing changed: another staff member acted on this post a moment ago.")
         refresh_posts([post.id])
         log(
@@ -124,6 +128,7 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             post.id,
             "dismissed" if taken.name == "restore" else "actioned",
             f"The post was {taken.done}: {why}.",
+            item=post,
         )
         if taken.name != "restore":
             context = {"post": post, "done": taken.done, "reason": reason, "note": note}

@@ -2,7 +2,11 @@
 item that has waited longest. A fixed number of queries whatever its length: one for the
 groups, one for their reports, and one per kind of item (posts, threads, members).
 Dismissing an item's reports (no action) is the queue's own decision; acting on the item
-decides its reports in moderating.py."""
+decides its reports in moderating.py.
+
+A group's queue is the same queue narrowed to the posts and threads of the group's space, for
+its leads (and staff): they hide and restore posts there and dismiss reports, each logged as
+staff's actions are, with the group named (policy/group_moderation.py says who may)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,14 +14,17 @@ from datetime import datetime
 from flask import current_app, render_template
 from peewee import Case, fn
 
-from ..errors import Conflict
+from .. import policy
+from ..errors import Conflict, NotFound
 from ..links import absolute_url
 from ..mail import outbox as mail
-from ..models import Category, Member, Post, Thread, utcnow
+from ..models import Category, Group, Member, Post, Thread, utcnow
 from ..models.db import db
 from ..models.reports import REASONS, TARGET_TYPES, Report
 from ..models.uploads import Upload
+from ..policy.group_moderation import GROUP_REPORT_KINDS, group_of
 from . import moderating, reporting
+from .groups import group_for
 
 QUEUE_LIMIT = 100
 
@@ -32,6 +39,8 @@ class QueueRow:
     auto_hidden: bool
     reports: list = field(default_factory=list)
     item: object = None
+    # Whether the viewer may decide on the row's reports (a group's queue sets it).
+    decidable: bool = True
 
     @property
     def key(self) -> str:
@@ -62,6 +71,8 @@ class Filters:
     reason: str = ""
     category: int | None = None
     auto_hidden: bool = False
+    # Only the posts and threads in this group's space: the group's own queue.
+    group: int | None = None
 
 
 def _filtered(query, filters):
@@ -73,6 +84,14 @@ def _filtered(query, filters):
         query = query.where(
             ((Report.target_type == "post") & Report.target_id.in_(posts))
             | ((Report.target_type == "thread") & Report.target_id.in_(in_category))
+        )
+    if filters.group:
+        space = Category.select(Category.id).where(Category.group == filters.group)
+        in_space = Thread.select(Thread.id).where(Thread.category.in_(space))
+        posts = Post.select(Post.id).where(Post.thread.in_(in_space))
+        query = query.where(
+            ((Report.target_type == "post") & Report.target_id.in_(posts))
+            | ((Report.target_type == "thread") & Report.target_id.in_(in_space))
         )
     return query
 
@@ -157,14 +176,70 @@ def _attach(rows: list[QueueRow]) -> None:
 def dismiss(staff, kind: str, target_id: int, note: str = "") -> list[Report]:
     """No action on an item: its open reports are closed and each reporter told (an auto-hidden
     post comes back), and the decision is logged, in one transaction. Returns the reports;
-    Conflict when there were none left to decide."""
+    Conflict when there were none left to decide. `staff`: staff, or a lead of the group whose
+    space the item is in (the policy decides, from the item loaded here)."""
     with db.atomic():
-        decided = reporting.resolve_all(staff, kind, target_id, "dismissed", note)
+        target = reporting.load_target(staff, kind, target_id)
+        decided = reporting.resolve_all(staff, kind, target_id, "dismissed", note, item=target.item)
         if not decided:
-            raise Conflict("These reports were already decided, perhaps by another staff member.")
-        label = reporting.load_target(staff, kind, target_id).description
-        moderating.log(staff, "dismiss_reports", kind, target_id, label=label, note=note)
+            raise Conflict("These reports were already decided, perhaps by someone else a moment ago.")
+        moderating.log(
+            staff,
+            "dismiss_reports",
+            kind,
+            target_id,
+            label=target.description,
+            note=note,
+            group_id=group_of(target),
+        )
     return decided
+
+
+# -- a group's queue, for its leads ---------------------------------------------------------------
+
+
+def group_for_review(viewer, slug: str) -> Group:
+    """The group at `slug`, for its leads and staff: not found for those who may not see the
+    group at all (groups.group_for), refused for anyone else."""
+    group = group_for(viewer, slug)
+    policy.require(viewer, "review_group_reports", group, "Only the group's leads see its reports.")
+    return group
+
+
+def group_items(viewer, group: Group) -> list[QueueRow]:
+    """The open reports on posts and threads in the group's space, as the staff queue groups
+    them, for its leads and staff; the same fixed number of queries. Each row says whether the
+    viewer may decide on it (`decidable`): a lead does not decide on reports about their own
+    content, which stay for staff."""
+    policy.require(viewer, "review_group_reports", group, "Only the group's leads see its reports.")
+    rows = open_items(Filters(group=group.id))
+    for row in rows:
+        row.decidable = policy.can(viewer, "resolve_reports_on", reporting.target_for(row.item))
+    return rows
+
+
+def _in_space(group: Group, kind: str, target_id: int):
+    """The reported post or thread, loaded for the policy, if it is in the group's space."""
+    item = Post.with_thread(target_id) if kind == "post" else Thread.with_category(target_id)
+    category = None
+    if item is not None:
+        category = item.thread.category if kind == "post" else item.category
+    if kind not in GROUP_REPORT_KINDS or category is None or category.group_id != group.id:
+        raise NotFound("There is no such item among this group's reports.")
+    return item
+
+
+def act_in_group(lead, group: Group, post_id: int, action: str, reason: str, note: str = ""):
+    """A lead (or staff) hides or restores a reported post in the group's space, from its queue:
+    moderating.act_on_post, which logs it with the group and decides the post's reports."""
+    post = _in_space(group, "post", post_id)
+    return moderating.act_on_post(lead, post, action, reason, note)
+
+
+def dismiss_in_group(lead, group: Group, kind: str, target_id: int, note: str = "") -> list[Report]:
+    """A lead (or staff) dismisses the reports on a post or thread in the group's space."""
+    _in_space(group, kind, target_id)
+    return dismiss(lead, kind, target_id, note)
 
 
 def categories():

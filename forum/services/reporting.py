@@ -5,8 +5,9 @@ Routes, the CLI, the staff queue (services/queue.py) and tests all call these fu
 - `load_target(viewer, kind, id)`: what is being reported, or NotFound;
 - `report(member, target, data)`: a new report; may hide the post and alert staff;
 - `add_to_report(member, report, data, target)`: the reporter adds to their open report's note;
-- `resolve(staff, report, decision, outcome_note)` and `resolve_all(staff, kind, id, ...)`:
-  staff decide; each reporter is emailed;
+- `resolve(staff, report, decision, outcome_note)` and `resolve_all(actor, kind, id, ...)`:
+  staff decide, and a group's leads on the posts and threads of its space
+  (policy/group_moderation.py); each reporter is told;
 - `set_trusted(member, trusted, by=None)`: a member whose single report hides a post;
 - `reports_of(member)`: "My reports", a page at a time.
 The reporter is never shown to the reported member: nothing here tells the subject anything.
@@ -21,10 +22,11 @@ from .. import policy
 from ..errors import Conflict, Invalid, NotFound
 from ..links import absolute_link, path_for
 from ..mail import outbox as mail
-from ..models import Member, Post, normalise_email, utcnow
+from ..models import Group, GroupMember, Member, Post, normalise_email, utcnow
 from ..models.db import db
 from ..models.reports import MAX_NOTE_LENGTH, MAX_NOTE_TOTAL, REASONS, REPORTS_PER_PAGE, Report
 from ..models.search import refresh_posts
+from ..policy.group_moderation import group_of
 from . import notifying, time_zones
 from .report_targets import Target, load_target, reported_items, target_for
 
@@ -122,6 +124,7 @@ def report(member, target: Target, data: dict) -> Report:
                 _alert_staff(new, target, member, kind="report-hid")
             elif urgent:
                 _alert_staff(new, target, member)
+            _tell_leads(new, target, member)
     except IntegrityError:
         # The same member's second report arrived at the same moment: the unique key kept one.
         raise AlreadyReported(Report.by(member, target.kind, target.id)) from None
@@ -214,7 +217,32 @@ def _alert_staff(report: Report, target: Target, reporter, kind: str = "report-u
         )
 
 
-# -- staff decide --------------------------------------------------------------------------------
+def _tell_leads(report: Report, target: Target, reporter) -> None:
+    """A report about a post or thread in a group's space is for its leads too: each is told on
+    their notifications (and by email as they chose), with a link to the group's reports. Staff
+    hear of it as of any other report (urgent ones at once, _alert_staff). Neither the reporter
+    nor the member whose content it is is told: a report never reaches its subject. Leads read
+    their group's space by being its leads, so no rule of reading is asked here; the email
+    carries no reply address, since replying is not how a report is answered."""
+    group_id = group_of(target)
+    if group_id is None:
+        return
+    group = Group.get_by_id(group_id)
+    leads = GroupMember.select(GroupMember.member).where(
+        (GroupMember.group == group_id)
+        & (GroupMember.role == "lead")
+        & GroupMember.member.not_in([reporter.id, target.subject_id])
+    )
+    what = "An urgent report" if report.urgent else "A new report"
+    notifying.notify(
+        "group_reports",
+        leads,
+        text=f"{what} in {group.name}: {target.description}",
+        link=path_for("group_reports.queue", slug=group.slug),
+    )
+
+
+# -- staff and leads decide ----------------------------------------------------------------------
 
 
 def _decide(staff, report: Report, decision: str, outcome_note: str, now) -> bool:
@@ -236,8 +264,14 @@ def _decide(staff, report: Report, decision: str, outcome_note: str, now) -> boo
     return True
 
 
-def _clean_decision(staff, decision: str, outcome_note: str) -> str:
-    policy.require(staff, "resolve_report", None, "Only staff decide on reports.")
+def _clean_decision(actor, decision: str, outcome_note: str, target: Target | None = None) -> str:
+    """`target`: the item decided on, for a group's lead (staff decide on any report)."""
+    policy.require(
+        actor,
+        "resolve_reports_on",
+        target,
+        "Only staff, and a group's leads in its space, decide on reports.",
+    )
     if decision not in DECISIONS:
         raise Invalid("Decide “actioned” or “dismissed”.", field="decision")
     return _clean_note(outcome_note, required=False, field="outcome_note")
@@ -254,12 +288,17 @@ def resolve(staff, report: Report, decision: str, outcome_note: str = "") -> Rep
     return report
 
 
-def resolve_all(staff, kind: str, target_id: int, decision: str, outcome_note: str = "") -> list[Report]:
+def resolve_all(
+    staff, kind: str, target_id: int, decision: str, outcome_note: str = "", item=None
+) -> list[Report]:
     """Staff decide every open report on one item at once (the queue's buttons); returns them.
+    A group's lead may too, for a post or thread in its space: `item`, the loaded Post (with its
+    thread and category) or Thread (with its category), is what the policy reads to decide.
     Dismissing the reports on a post that reports had hidden shows the post again: its hiding
     was only ever "until the team reviews it". Hiding or removing it for good is a moderation
     action of its own, taken before "actioned"."""
-    outcome_note = _clean_decision(staff, decision, outcome_note)
+    target = Target(kind, item) if item is not None else None
+    outcome_note = _clean_decision(staff, decision, outcome_note, target)
     now = utcnow()
     with db.atomic():
         reports = list(
