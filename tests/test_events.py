@@ -432,3 +432,17 @@ def test_the_calendar_address_lists_what_i_go_to_and_can_be_revoked(app, cast, c
     assert "You have no calendar address." in text(member.get("/settings/calendar"))
     with app.app_context():
         assert OutboxMessage.select().count() == 0
+
+
+def test_my_data_holds_my_events_and_answers(app, cast, club):
+    member = signed_in(app, cast.member)
+    member.post(f"/events/{club.id}/going", data={"show_name": "y"})
+    mine = member.get("/my/data.json").get_json()["events"]
+    assert mine["organised"] == []
+    assert [(a["event"], a["answer"], a["name_shown"]) for a in mine["answers"]] == [
+        ("Conversation club leaders' meetup", "going", True)
+    ]
+    theirs = signed_in(app, cast.author).get("/my/data.json").get_json()["events"]
+    assert [(e["title"], e["places"], e["time_zone"]) for e in theirs["organised"]] == [
+        ("Conversation club leaders' meetup", 1, "Europe/London")
+    ]

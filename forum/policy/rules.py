@@ -44,6 +44,7 @@ REFUSALS = {
 
 RULES = {
     **groups.RULES,
+    **EVENT_RULES,
     **group_moderation.RULES,
     **EVENT_RULES,
     # Reading what only members see, and taking part.

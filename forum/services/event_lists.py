@@ -137,3 +137,47 @@ def readable_group(viewer, group_slug: str):
     if group is None or not any(c.group_id == group.id for c in categories.readable_categories(viewer)):
         raise NotFound("There is no such group, or it is not open to you.")
     return group
+
+
+def export_for(member) -> dict:
+    """My data: the events the member organised and their answers to events: two queries."""
+
+    def when(at):
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    organised = Event.select().where(Event.organiser == member.id).order_by(Event.id)
+    answers = (
+        Attendance.select(Attendance, Event.id, Event.title, Event.starts_at)
+        .join(Event, on=(Attendance.event == Event.id))
+        .where(Attendance.member == member.id)
+        .order_by(Attendance.id)
+    )
+    return {
+        "organised": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "description": e.description_md,
+                "starts": when(e.starts_at),
+                "ends": when(e.ends_at),
+                "time_zone": e.timezone,
+                "where": e.venue,
+                "online_link": e.online_url,
+                "places": e.capacity,
+                "status": e.status,
+                "created": when(e.created_at),
+            }
+            for e in organised
+        ],
+        "answers": [
+            {
+                "event": a.event.title,
+                "event_id": a.event.id,
+                "starts": when(a.event.starts_at),
+                "answer": a.status,
+                "name_shown": a.show_name,
+                "answered": when(a.updated_at),
+            }
+            for a in answers
+        ],
+    }

@@ -13,7 +13,7 @@ from ..models.db import db
 from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report
-from . import email_replies, moderating, notifying
+from . import email_replies, event_lists, moderating, notifying
 from .passwords import matches
 
 
@@ -166,6 +166,8 @@ def export(member) -> dict:
             for n in notifications
         ],
         "notification_settings": notifying.settings_of(member),
+        # The events they organised and their answers to events (Going, the waiting list).
+        "events": event_lists.export_for(member),
     }
 
 
