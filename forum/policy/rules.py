@@ -46,7 +46,6 @@ RULES = {
     **groups.RULES,
     **EVENT_RULES,
     **group_moderation.RULES,
-    **EVENT_RULES,
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_reading_member(m),
     "post": lambda m, t: is_active_member(m),
