@@ -28,6 +28,8 @@ class SearchForm(FlaskForm):
     region = SelectField("Region", choices=[SelectChoice("", "Any region")], validate_choice=False)
     expertise = SelectField("Expertise", choices=[SelectChoice("", "Any expertise")], validate_choice=False)
     organisation = StringField("Organisation", validators=[Optional(), Length(max=120)], filters=[stripped])
+    # The groups the member may see, by slug (services.directory.filter_choices).
+    group = SelectField("Group", choices=[SelectChoice("", "Any group")], validate_choice=False)
     sort = SelectField("Sort by", choices=choices(SORTS), validate_choice=False)
 
 
@@ -99,6 +101,7 @@ class ProfileForm(FlaskForm):
     show_region = BooleanField("Show my region")
     show_bio = BooleanField("Show what I wrote about myself")
     show_website = BooleanField("Show my website")
+    show_groups = BooleanField("Show the groups I belong to")
     contact_policy = RadioField(
         "Who may send you contact requests",
         choices=choices(CONTACT_POLICIES),

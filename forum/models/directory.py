@@ -22,6 +22,7 @@ from peewee import (
 )
 
 from .base import BaseModel, utcnow
+from .groups import GroupMember
 from .members import Member, Organisation
 
 # The regions offered as a member's or an organisation's region (members may still type another).
@@ -171,6 +172,9 @@ class Search:
     region: str = ""
     expertise: int | None = None
     organisation: str = ""
+    # A group the viewer may see, by its slug (for links) and its id (for the query).
+    group: str = ""
+    group_id: int | None = None
     sort: str = "name"
     page: int = 1
     # Set when a filter named something that does not exist, to say so beside the filter.
@@ -188,6 +192,7 @@ class Search:
             "region": self.region,
             "expertise": self.expertise,
             "organisation": self.organisation,
+            "group": self.group,
             "sort": self.sort if self.sort != "name" else "",
             "page": self.page if self.page > 1 else "",
         }
@@ -220,6 +225,12 @@ def directory_query(search: Search, see_everything: bool):
             MemberExpertise.expertise == search.expertise
         )
         query = query.where(Member.id.in_(has))
+    if search.group_id:
+        # Members match on a group only if they show their groups (staff see every membership).
+        in_group = GroupMember.select(GroupMember.member).where(GroupMember.group == search.group_id)
+        query = query.where(Member.id.in_(in_group))
+        if not see_everything:
+            query = query.where(Member.show_groups == True)  # noqa: E712
     return query
 
 

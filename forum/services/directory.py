@@ -1,5 +1,10 @@
 """The Directory of Members: reading profiles as the viewer may see them, editing one's own
-profile, organisations (editing, merging), and the shared list of areas of expertise."""
+profile, organisations (editing, merging), and the shared list of areas of expertise.
+
+Groups in the directory: a profile lists the groups the member is in, if they choose
+(`show_groups`), and only those the viewer may see (a listed group, or one the viewer is in:
+an unlisted group's name never reaches outsiders); the search filters by a group the viewer may
+see, matching members who show their groups. Staff and the member themselves see them all."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -8,7 +13,7 @@ from peewee import JOIN, IntegrityError
 
 from .. import policy
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Member, Organisation, utcnow
+from ..models import Group, Member, Organisation, utcnow
 from ..models.base import parse_id
 from ..models.db import db
 from ..models.directory import (
@@ -43,6 +48,8 @@ class Profile:
     website: str
     expertise: list = field(default_factory=list)
     hidden: set = field(default_factory=set)
+    # The groups shown: (Group, "member" or "lead"), by name.
+    groups: list = field(default_factory=list)
 
 
 def profile_for(viewer, member_id: int) -> Profile:
@@ -71,6 +78,8 @@ def profile_for(viewer, member_id: int) -> Profile:
     }
     if not member.listed:
         hidden.add("listing")
+    if not member.show_groups and member.groups:
+        hidden.add("groups")
 
     def show(name, value, empty=""):
         return value if (whole or name not in hidden) else empty
@@ -84,7 +93,24 @@ def profile_for(viewer, member_id: int) -> Profile:
         website=show("website", member.website),
         expertise=MemberExpertise.for_members([member.id])[member.id],
         hidden=hidden if whole else set(),
+        groups=_profile_groups(viewer, member, whole),
     )
+
+
+def _profile_groups(viewer, member, whole: bool) -> list:
+    """The member's groups as this viewer may see them on the profile, with the member's role in
+    each: none if they chose not to show them (but to staff and themselves), and of the rest the
+    listed ones and those the viewer is in. One query, none for a member in no group."""
+    roles = member.groups
+    if not roles or not (whole or member.show_groups):
+        return []
+    mine = getattr(viewer, "groups", None) or {}
+    query = Group.select(Group.id, Group.name, Group.slug, Group.listed).where(Group.id.in_(sorted(roles)))
+    return [
+        (group, roles[group.id])
+        for group in query.order_by(Group.name)
+        if whole or group.listed or group.id in mine
+    ]
 
 
 def record_activity(member) -> None:
@@ -221,7 +247,14 @@ def update_profile(member, data: dict) -> Member:
             member.website = clean_website(data.get("website", ""))
             member.projects = (data.get("projects") or "").strip()
             member.interests = (data.get("interests") or "").strip()
-            for flag in ("listed", "show_organisation", "show_region", "show_bio", "show_website"):
+            for flag in (
+                "listed",
+                "show_organisation",
+                "show_region",
+                "show_bio",
+                "show_website",
+                "show_groups",
+            ):
                 setattr(member, flag, bool(data.get(flag)))
             member.contact_policy = data["contact_policy"]
             member.contact_note = (data.get("contact_note") or "").strip()
@@ -254,6 +287,7 @@ def profile_form_data(member) -> dict:
         "show_region": member.show_region,
         "show_bio": member.show_bio,
         "show_website": member.show_website,
+        "show_groups": member.show_groups,
         "contact_policy": member.contact_policy,
         "contact_note": member.contact_note,
     }
@@ -278,10 +312,13 @@ class Results:
         return max(1, -(-self.total // self.per_page))
 
 
-def read_search(args) -> Search:
-    """A Search from a query string, forgiving anything malformed (it is only a link)."""
+def read_search(args, viewer=None) -> Search:
+    """A Search from a query string, forgiving anything malformed (it is only a link). A group is
+    kept only if `viewer` may see it; any other is left out with the same words as a group that
+    does not exist, so the filter confirms no unlisted group's name."""
     page = args.get("page", "1")
     expertise = args.get("expertise", "")
+    group_slug = args.get("group", "")
     search = Search(
         q=" ".join(args.get("q", "").split())[:100],
         region=" ".join(args.get("region", "").split())[:80],
@@ -294,6 +331,11 @@ def read_search(args) -> Search:
         search.expertise = expertise_id
     elif expertise:
         search.problems["expertise"] = "That area of expertise is not on the list, so it was left out."
+    group = Group.by_slug(group_slug[:80]) if group_slug else None
+    if group is not None and policy.can(viewer, "see_group", group):
+        search.group, search.group_id = group.slug, group.id
+    elif group_slug:
+        search.problems["group"] = "That group is not on the list, so it was left out."
     return search
 
 
@@ -305,9 +347,21 @@ def search_members(viewer, search: Search, per_page: int = PAGE_SIZE) -> Results
 
 
 def filter_choices(viewer) -> dict:
-    """The search form's lists: regions in use and the areas of expertise (two queries)."""
+    """The search form's lists: regions in use, the areas of expertise, and the groups the viewer
+    may see: listed ones and their own, every group for staff (three queries)."""
     everything = policy.can(viewer, "see_whole_profile")
-    return {"regions": regions_in_use(everything), "expertise": list(Expertise.listed())}
+    return {
+        "regions": regions_in_use(everything),
+        "expertise": list(Expertise.listed()),
+        "groups": _groups_to_filter_by(viewer),
+    }
+
+
+def _groups_to_filter_by(viewer) -> list:
+    query = Group.select(Group.id, Group.name, Group.slug).order_by(Group.name)
+    if not policy.is_staff(viewer):
+        query = query.where(Group.listed | Group.id.in_(sorted(getattr(viewer, "groups", None) or {}) or [0]))
+    return list(query)
 
 
 RECENT = 5

@@ -16,16 +16,18 @@ from . import bp
 
 @bp.get("/members")
 def index():
-    search = directory.read_search(request.args)
+    search = directory.read_search(request.args, current_user)
     results = directory.search_members(current_user, search)
     if request.htmx and not request.htmx.history_restore_request:
         return render_template("directory/_results.html", results=results)
     form = SearchForm(request.args)
-    if "expertise" in search.problems:
-        form.expertise.errors = [search.problems["expertise"]]
+    for name in ("expertise", "group"):
+        if name in search.problems:
+            form[name].errors = [search.problems[name]]
     lists = directory.filter_choices(current_user)
     form.region.choices = choices([("", "Any region")] + [(r, r) for r in lists["regions"]])
     form.expertise.choices = choices([("", "Any expertise")] + [(e.id, e.name) for e in lists["expertise"]])
+    form.group.choices = choices([("", "Any group")] + [(g.slug, g.name) for g in lists["groups"]])
     return render_template("directory/index.html", form=form, results=results)
 
 
