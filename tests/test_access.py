@@ -85,6 +85,11 @@ ACCESS = {
     "/account": ("GET", "/account", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 200)}),
     "/account/name": ("POST", "/account/name", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)}),
     "/account/email": ("POST", "/account/email", {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)}),
+    "/account/time-zone": (
+        "POST",
+        "/account/time-zone",
+        {"visitor": SIGN_IN, **dict.fromkeys(VIEWERS[1:], 422)},
+    ),
     "/account/password": (
         "POST",
         "/account/password",
