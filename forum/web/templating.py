@@ -23,8 +23,8 @@ def control_attrs(described: list[str], errors, extra: dict) -> dict:
 
 def viewer_zone() -> tuple:
     """(zone name, ZoneInfo, whether it is the site's) for the person viewing the page: the zone
-    they chose, else the site's (FORUM_TIMEZONE). Worked out once a request and kept in `g`;
-    outside a request (the CLI, emails), the site's. Call forget_viewer_zone() after changing it."""
+    they chose, else the site's (FORUM_TIMEZONE). Worked out once a request and kept in `g` (a
+    route that changes it redirects); outside a request (the CLI, emails), the site's."""
     kept = g.get("viewer_zone")
     if kept is None:
         site = current_app.config["TIMEZONE"]
@@ -33,10 +33,6 @@ def viewer_zone() -> tuple:
             name = site
         kept = g.viewer_zone = (name, zone(name), name == site)
     return kept
-
-
-def forget_viewer_zone() -> None:
-    g.pop("viewer_zone", None)
 
 
 def datetime_tag(dt) -> Markup:
