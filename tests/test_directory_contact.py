@@ -27,10 +27,9 @@ def people(app, make_member):
     return {"amina": amina.id, "ben": ben.id, "sam": sam.id}
 
 
-def send(client, to_id, purpose="Sharing our mentoring scheme", message="Hello!", **headers):
-    return client.post(
-        f"/members/{to_id}/contact", data={"purpose": purpose, "message": message}, headers=headers
-    )
+def send(client, to_id, purpose="Sharing our mentoring scheme", message="Hello!", share_email="", **headers):
+    data = {"purpose": purpose, "message": message, "share_email": share_email}
+    return client.post(f"/members/{to_id}/contact", data=data, headers=headers)
 
 
 def test_send_a_request_and_the_recipient_is_emailed(client, auth, people, outbox):
@@ -186,9 +185,10 @@ def test_a_declined_request_cannot_be_sent_again_for_30_days(app, client, auth, 
 def test_accepting_shares_both_emails_with_the_two_people_only(
     app, client, auth, people, outbox, make_member
 ):
+    """When both choose to share them; by default nobody's address is shared (test_conversations)."""
     make_member("cho@example.org", name="Cho Lin")
     auth.sign_in("ben@example.org")
-    send(client, people["amina"])
+    send(client, people["amina"], share_email="y")
     request = ContactRequest.get()
     assert client.post(f"/contact/{request.id}/accept").status_code == 403  # only the recipient answers
     auth.sign_out()
@@ -196,7 +196,7 @@ def test_accepting_shares_both_emails_with_the_two_people_only(
     auth.sign_in("amina@example.org")
     page = client.get("/contact").get_data(as_text=True)
     assert "From <a" in page and "Ben Carter" in page and ">Accept</button>" in page
-    response = client.post(f"/contact/{request.id}/accept")
+    response = client.post(f"/contact/{request.id}/accept", data={"share_email": "y"})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "ben@example.org" in page and "Accepted" in page and ">Accept</button>" not in page
@@ -209,7 +209,7 @@ def test_accepting_shares_both_emails_with_the_two_people_only(
 
     auth.sign_in("ben@example.org")
     assert "amina@example.org" in client.get(f"/contact/{request.id}").get_data(as_text=True)
-    assert "See each other" in client.get(f"/members/{people['amina']}").get_data(as_text=True)
+    assert "Send a message" in client.get(f"/members/{people['amina']}").get_data(as_text=True)
     auth.sign_out()
     for outsider in ("cho@example.org", "sam@example.org"):
         auth.sign_in(outsider)
@@ -222,7 +222,7 @@ def test_accepting_shares_both_emails_with_the_two_people_only(
 
 def test_answering_in_place_with_htmx(client, auth, people):
     auth.sign_in("ben@example.org")
-    send(client, people["amina"])
+    send(client, people["amina"], share_email="y")
     request = ContactRequest.get()
     auth.sign_out()
     auth.sign_in("amina@example.org")

@@ -7,6 +7,7 @@ def register(app) -> None:
     from . import (
         admin,
         auth,
+        conversations,
         directory,
         email_replies,
         events,
@@ -30,6 +31,7 @@ def register(app) -> None:
         moderation.bp,
         admin.bp,
         directory.bp,
+        conversations.bp,
         reports.bp,
         group_reports.bp,
         help.bp,

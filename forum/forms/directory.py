@@ -159,6 +159,10 @@ class ContactForm(FlaskForm):
     message = optional_text(
         "Introduction",
         1000,
-        "Who you are and why you are getting in touch. Your email is shared only if they accept.",
+        "Who you are and why you are getting in touch.",
         textarea=True,
+    )
+    share_email = BooleanField(
+        "Share my email address with them if they accept",
+        description="Otherwise you talk in private messages on the forum, and your address stays with you.",
     )

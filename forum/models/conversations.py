@@ -8,7 +8,7 @@ a message (services/conversations.py), so that the header reads the count from t
 loaded, with no query, as the notification bell does.
 """
 
-from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField, fn
 
 from .base import BaseModel, utcnow
 from .members import Member
@@ -142,8 +142,11 @@ def participant_view(member_id: int, conversation_id: int):
         Participant.select(Participant, Conversation, Theirs, Other, muted.alias("other_muted"))
         .join(Conversation)
         .switch(Participant)
-        .join(Theirs, on=((Theirs.conversation == Participant.conversation) & (Theirs.member == Participant.other)),
-              attr="theirs")
+        .join(
+            Theirs,
+            on=((Theirs.conversation == Participant.conversation) & (Theirs.member == Participant.other)),
+            attr="theirs",
+        )
         .switch(Participant)
         .join(Other, on=(Participant.other == Other.id), attr="other")
         .where((Participant.member == member_id) & (Participant.conversation == conversation_id))
@@ -151,33 +154,28 @@ def participant_view(member_id: int, conversation_id: int):
     )
 
 
-def conversations_of(member_id: int, before=None, limit: int = CONVERSATIONS_PER_PAGE):
-    """The member's conversations, latest first, each as participant_view gives one: one query.
-    Conversations they left are not listed. `before`: (last_message_at, id) of the last one shown.
-    Returns limit + 1 rows when there are more."""
+def conversations_of(member_id: int, page: int = 1, limit: int = CONVERSATIONS_PER_PAGE):
+    """One page of the member's conversations, latest first, each as participant_view gives one:
+    one query. Conversations they left are not listed. Returns limit + 1 rows when there are more."""
     Theirs = Participant.alias("theirs")
     Other = Member.alias("other_member")
     muted = fn.EXISTS(Mute.select().where((Mute.member == member_id) & (Mute.muted == Participant.other)))
-    query = (
-        Participant.select(
-            Participant, Conversation, Theirs, Other.id, Other.name, Other.status, Other.email_verified_at,
-            Other.suspended_until, muted.alias("other_muted"),
-        )
+    return list(
+        Participant.select(Participant, Conversation, Theirs, Other, muted.alias("other_muted"))
         .join(Conversation)
         .switch(Participant)
-        .join(Theirs, JOIN.LEFT_OUTER,
-              on=((Theirs.conversation == Participant.conversation) & (Theirs.member == Participant.other)),
-              attr="theirs")
+        .join(
+            Theirs,
+            on=((Theirs.conversation == Participant.conversation) & (Theirs.member == Participant.other)),
+            attr="theirs",
+        )
         .switch(Participant)
         .join(Other, on=(Participant.other == Other.id), attr="other")
         .where((Participant.member == member_id) & Participant.left_at.is_null())
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .offset((page - 1) * limit)
+        .limit(limit + 1)
     )
-    if before is not None:
-        at, last_id = before
-        query = query.where(
-            (Conversation.last_message_at < at) | ((Conversation.last_message_at == at) & (Conversation.id < last_id))
-        )
-    return list(query.order_by(Conversation.last_message_at.desc(), Conversation.id.desc()).limit(limit + 1))
 
 
 __all__ = [

@@ -13,6 +13,7 @@ KINDS = {
     "mention": "Mentions of you",
     "quote": "Quotes of your posts",
     "contact": "Contact requests and their answers",
+    "message": "Private messages",
     "event": "Events: new ones in your groups, changes to and reminders of those you go to",
     "report": "Outcomes of your reports",
     "moderation": "Staff actions on your posts",
@@ -34,6 +35,7 @@ DEFAULT_FREQUENCY = {
     "mention": "immediately",
     "quote": "daily",
     "contact": "immediately",
+    "message": "immediately",
     # What a member going to an event must hear in time: a change, a cancellation, a place freed.
     "event": "immediately",
     "report": "immediately",

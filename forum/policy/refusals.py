@@ -6,6 +6,7 @@ from flask import current_app
 
 from ..errors import Conflict, NotAllowed, NotFound
 from ..models.moderation import POST_ACTIONS
+from .conversations import message_report_refusal
 from .groups import leads_space
 from .roles import is_active_member, is_admin, is_author, is_staff, may_self_moderate
 from .visibility import may_read_thread, may_see_upload
@@ -147,6 +148,8 @@ def report_refusal(member, kind: str, target):  # noqa: C901 (one flat list of r
         if target.status != "active":
             return NotFound("This account is no longer active: there is nothing to report.")
         return None
+    if kind == "message":
+        return message_report_refusal(member, target)
     return NotFound("There is nothing like that to report.")
 
 

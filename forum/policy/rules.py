@@ -1,6 +1,6 @@
 """The table `can` reads: every action a member may take, by name, and the rule that decides it."""
 
-from . import group_moderation, groups
+from . import conversations, group_moderation, groups
 from .events import RULES as EVENT_RULES
 from .refusals import (
     POST_ACTIONS,
@@ -39,6 +39,7 @@ REFUSALS = {
     "act_on_member": member_action_refusal,
     "mute_member": mute_refusal,
     **groups.REFUSALS,
+    **conversations.REFUSALS,
 }
 
 
@@ -46,6 +47,7 @@ RULES = {
     **groups.RULES,
     **EVENT_RULES,
     **group_moderation.RULES,
+    **conversations.RULES,
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_reading_member(m),
     "post": lambda m, t: is_active_member(m),

@@ -1,6 +1,8 @@
 """Contact on the recipient's terms: a short introduction sent through the forum, which the
-recipient accepts (both then see each other's email, and both are emailed), declines, or reports
-as unsolicited promotion. The emails to the two members are notifications of the "contact" kind
+recipient accepts (both may then send each other private messages, services/conversations.py,
+and both are emailed), declines, or reports as unsolicited promotion. Email addresses are not
+exchanged by accepting: each of the two sees the other's only if that one chose to share it, when
+sending or when accepting. The emails to the two members are notifications of the "contact" kind
 (sent at once, in a digest or never, as each chose); only the alert to staff is sent from here.
 The Charter forbids unsolicited self-promotion, so the limits here are about protecting
 recipients, not about the sender's convenience."""
@@ -117,8 +119,9 @@ def check_may_send(sender, to: Member) -> None:
         raise NotAllowed(refusal)
 
 
-def send(sender, recipient_id: int, purpose: str, message: str) -> ContactRequest:
-    """Send a contact request and email the recipient; all or nothing."""
+def send(sender, recipient_id: int, purpose: str, message: str, share_email: bool = False) -> ContactRequest:
+    """Send a contact request and email the recipient; all or nothing. `share_email`: the sender
+    shows the recipient their address if the request is accepted."""
     to = recipient(recipient_id)
     check_may_send(sender, to)
     purpose = " ".join((purpose or "").split())
@@ -128,7 +131,11 @@ def send(sender, recipient_id: int, purpose: str, message: str) -> ContactReques
         with db.atomic():
             _check_limits(sender, to)
             request = ContactRequest.create(
-                sender=sender, recipient=to, purpose=purpose, message=(message or "").strip()
+                sender=sender,
+                recipient=to,
+                purpose=purpose,
+                message=(message or "").strip(),
+                sender_shares_email=bool(share_email),
             )
             text = f"{sender.name} would like to get in touch"
             email = notifying.Email("contact-request", text, {"item": request, "sender": sender})
@@ -202,12 +209,17 @@ def _answer(recipient_member, request_id: int, status: str) -> ContactRequest:
     return request
 
 
-def accept(member, request_id: int) -> ContactRequest:
-    """Both people get each other's email, on the page and by email. The sender is notified; the
-    one who accepted gets the same email as a copy of their own doing, if they take contact
-    emails at once (the address stays on the request's page either way)."""
+def accept(member, request_id: int, share_email: bool = False) -> ContactRequest:
+    """The two may now send each other messages; each sees the other's email address only if
+    that one chose to share it (`share_email`: the one accepting does). The sender is notified;
+    the one who accepted gets the same email as a copy of their own doing, if they take contact
+    emails at once."""
     with db.atomic():
         request = _answer(member, request_id, "accepted")
+        if share_email:
+            shared = ContactRequest.update(recipient_shares_email=True)
+            shared.where(ContactRequest.id == request.id).execute()
+            request.recipient_shares_email = True
         sender, to = request.sender, request.recipient
         _notify(sender, to, request, f"{to.name} accepted your contact request", _in_touch(request, to))
         notifying.email_only(
@@ -222,7 +234,14 @@ def accept(member, request_id: int) -> ContactRequest:
 
 def _in_touch(request, other) -> notifying.Email:
     subject = f"You and {other.name} are in touch"
-    return notifying.Email("contact-accepted", subject, {"item": request, "other": other})
+    shares = request.sender_shares_email if other.id == request.sender_id else request.recipient_shares_email
+    context = {
+        "item": request,
+        "other": other,
+        "other_shares": shares,
+        "message_link": absolute_url("conversations.start", member_id=other.id),
+    }
+    return notifying.Email("contact-accepted", subject, context)
 
 
 def decline(member, request_id: int) -> ContactRequest:

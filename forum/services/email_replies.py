@@ -37,7 +37,9 @@ from . import posting, self_moderation
 
 # "r": a reply address from a notification; "p": the address of a pause email, whose reply is
 # posted as written (the member has had their moment to pause, as with the web form's second send).
-KINDS = ("r", "p")
+# "c": the address of a private message's email; its token names the conversation where the others
+# name a thread (services/conversations.py).
+KINDS = ("r", "p", "c")
 _ADDRESS = re.compile(r"^reply\+([a-z0-9-]{1,120})@([a-z0-9.-]+)$", re.I)
 _EPOCH_DAY = 86400
 # Ids per query when loading the threads a digest's lines are about (threads_of): within every
@@ -237,6 +239,8 @@ def _handle(inbound, message, token: Token | None, envelope_sender) -> Outcome:
     member = Member.get_or_none(Member.id == token.member_id) if token else None
     if token is None or member is None or member.status == "deleted":
         return Outcome("refused", "The reply address is not valid.", reject=True)
+    if token.kind == "c":
+        return _handle_message(inbound, message, token, member)
     thread = Thread.get_or_none(Thread.id == token.thread_id)
     InboundMessage.update(member=member.id, thread=thread.id if thread else None).where(
         InboundMessage.id == inbound.id
@@ -262,6 +266,29 @@ def _handle(inbound, message, token: Token | None, envelope_sender) -> Outcome:
         return Outcome("refused", "Paused: the member was asked to confirm.")
     answers.tell_posted(member, thread, post, mailtext.attachment_names(message))
     return Outcome("posted", "", post.id)
+
+
+def _handle_message(inbound, message, token: Token, member) -> Outcome:
+    """A reply to a private message's email, sent in the conversation (token.thread_id is its id)
+    by the web's own function, after the same checks of sender and address as a reply to a post."""
+    from . import conversations
+
+    InboundMessage.update(member=member.id).where(InboundMessage.id == inbound.id).execute()
+    text = ""
+    try:
+        _check_sender(member, message)
+        text = mailtext.reply_text(message)
+        _check_address(member, token)
+        submission = "mail-" + hashlib.sha256(inbound.message_key.encode()).hexdigest()[:32]
+        try:
+            conversations.reply_by_email(member, token.thread_id, text, submission)
+        except DomainError as error:
+            raise Refusal(error.message or "The forum could not send this message.") from None
+    except Refusal as refusal:
+        if refusal.tell:
+            conversations.tell_refused(member, token.thread_id, refusal.message, text)
+        return Outcome("refused", refusal.message)
+    return Outcome("posted")
 
 
 def _check_sender(member, message) -> None:

@@ -13,7 +13,7 @@ from ..models.db import db
 from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report
-from . import email_replies, event_lists, moderating, notifying
+from . import conversations, email_replies, event_lists, moderating, notifying
 from .passwords import matches
 
 
@@ -151,6 +151,8 @@ def export(member) -> dict:
             }
             for c in contact
         ],
+        # Their private conversations, both sides, as they read them on the forum.
+        "conversations": conversations.export_for(member),
         "muted_members": [m.name for m in muted],
         "watched_threads": [t.title for t in watched],
         # What the member was told (the line names whoever did it, as the page does) and how

@@ -58,6 +58,9 @@ class Email:
     context: dict = field(default_factory=dict)
     # Files sent with the email, each (filename, content type, text): an event's .ics.
     attachments: tuple = ()
+    # Where a reply goes, for an email to one member about something other than a thread (a
+    # private message: reply by email answers in the conversation).
+    reply_to: str | None = None
 
 
 def notify(
@@ -286,6 +289,7 @@ def _email_now(member, kind: str, text: str, link: str, email: Email | None = No
     url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member.id, [kind]))
     headers = unsubscribe_headers(url)
     reply_to = email_replies.reply_address(member, thread.id) if thread and not thread.locked else None
+    reply_to = reply_to or (email.reply_to if email else None)
     if reply_to:
         headers["Reply-To"] = reply_to
     body = render_template(

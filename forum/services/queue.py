@@ -19,6 +19,7 @@ from ..errors import Conflict, NotFound
 from ..links import absolute_url
 from ..mail import outbox as mail
 from ..models import Category, Group, Member, Post, Thread, utcnow
+from ..models.conversations import PrivateMessage
 from ..models.db import db
 from ..models.reports import REASONS, TARGET_TYPES, Report
 from ..models.uploads import Upload
@@ -169,6 +170,8 @@ def _attach(rows: list[QueueRow]) -> None:
         items.update({("member", m.id): m for m in Member.select().where(Member.id.in_(ids["member"]))})
     if ids["photo"]:
         items.update({("photo", u.id): u for u in Upload.with_post().where(Upload.id.in_(ids["photo"]))})
+    if ids["message"]:
+        items.update({("message", m.id): m for m in PrivateMessage.with_people(ids["message"])})
     for key, row in by_key.items():
         row.item = items.get(key)
 

@@ -12,6 +12,7 @@ from .. import policy
 from ..errors import NotFound
 from ..links import path_for
 from ..models import Member, Post, Thread
+from ..models.conversations import PrivateMessage
 from ..models.reports import TARGET_TYPES
 from ..models.uploads import Upload
 
@@ -47,6 +48,8 @@ class Target:
             return f"the thread “{self.item.title}”"
         if self.kind == "photo":
             return f"a photo by {self.item.owner.name} (“{self.item.alt_text}”)"
+        if self.kind == "message":
+            return f"a private message by {self.item.author.name}"
         return f"the profile of {self.item.name}"
 
     @property
@@ -63,6 +66,9 @@ class Target:
             if self.item.post_id:
                 return path_for("threads.post", post_id=self.item.post_id)
             return path_for("directory.profile", member_id=self.item.owner_id)
+        if self.kind == "message":
+            # Its place in the conversation for the two; for staff, it with the messages around it.
+            return path_for("conversations.message", message_id=self.item.id)
         return path_for("directory.profile", member_id=self.item.id)
 
     @property
@@ -72,6 +78,8 @@ class Target:
             return f"post-{self.item.number}-by"
         if self.kind == "photo":
             return f"photo-{self.item.id}-link"
+        if self.kind == "message":
+            return f"message-{self.item.number}-by"
         return "thread-title" if self.kind == "thread" else "profile-name"
 
 
@@ -84,6 +92,8 @@ def _load(kind: str, target_id: int):
         return Member.get_or_none(Member.id == target_id)
     if kind == "photo":
         return Upload.by_id(target_id)
+    if kind == "message":
+        return PrivateMessage.for_report(target_id)
     return None
 
 
@@ -94,6 +104,8 @@ def _readable(viewer, kind: str, item) -> bool:
         return policy.can(viewer, "read_thread", item)
     if kind == "photo":
         return policy.can(viewer, "see_upload", item)
+    if kind == "message":
+        return policy.can(viewer, "read_message", item)
     return item.status == "active" or policy.can(viewer, "moderate")
 
 
@@ -107,7 +119,8 @@ def load_target(viewer, kind: str, target_id: int) -> Target:
 
 def target_for(item) -> Target:
     """The Target of an already loaded Post, Thread or Member (templates: a Report button)."""
-    kind = {Post: "post", Thread: "thread", Member: "member", Upload: "photo"}[type(item)]
+    kinds = {Post: "post", Thread: "thread", Member: "member", Upload: "photo", PrivateMessage: "message"}
+    kind = kinds[type(item)]
     return Target(kind, item)
 
 
@@ -141,6 +154,8 @@ def reported_items(reports) -> dict[int, ReportedItem]:
     if ids["photo"]:
         for upload in Upload.with_post().where(Upload.id.in_(ids["photo"])):
             items[("photo", upload.id)] = upload
+    if ids["message"]:
+        items.update({("message", m.id): m for m in PrivateMessage.with_people(ids["message"])})
     if ids["member"]:
         people = Member.select(Member.id, Member.name, Member.status).where(Member.id.in_(ids["member"]))
         for person in people:
@@ -166,6 +181,9 @@ def _reported_item(report, item) -> ReportedItem:
             f"A photo by {item.owner.name} (“{item.alt_text}”)",
             path_for("threads.post", post_id=item.post_id) if shown else None,
         )
+    if report.target_type == "message":
+        where = path_for("conversations.message", message_id=item.id)
+        return ReportedItem(f"A private message by {item.author.name}", where)
     shown = item.status == "active"
     return ReportedItem(
         f"The profile of {item.name}", path_for("directory.profile", member_id=item.id) if shown else None

@@ -37,7 +37,9 @@ def send_contact(member_id):
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            sent = contact.send(current_user, member_id, form.purpose.data, form.message.data)
+            sent = contact.send(
+                current_user, member_id, form.purpose.data, form.message.data, form.share_email.data
+            )
         except DomainError as error:
             if error.status in (403, 404):
                 raise
@@ -74,7 +76,7 @@ def contact_request(request_id):
 ANSWERS = {
     "accept": (
         contact.accept,
-        "You accepted. You and {name} can now see each other's email; you both have it by email too.",
+        "You accepted. You and {name} can now send each other messages: Send a message is on their profile.",
     ),
     "decline": (contact.decline, "You declined {name}'s request. They can't ask again for 30 days."),
     "report": (contact.report, "Thank you. The team has been told, and the request is declined."),
@@ -86,7 +88,10 @@ def answer_contact(request_id, answer):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("directory.contact_request", request_id=request_id))
     act, message = ANSWERS[answer]
-    answered = act(current_user, request_id)
+    if answer == "accept":
+        answered = act(current_user, request_id, share_email=bool(request.form.get("share_email")))
+    else:
+        answered = act(current_user, request_id)
     message = message.format(name=answered.sender.name)
     if request.htmx:
         body = render_template(
