@@ -24,6 +24,8 @@ STAFF_ONLY = {"visitor": SIGN_IN, "applicant": "/application", "member": 403}
 EXTRA_VIEWERS = ("other", "suspended", "group_member", "lead", "former_member")
 GROUP = "/groups/esol-practice"
 SIGNED_OUT = {"visitor": SIGN_IN, "applicant": "/application"}
+# Every signed-in member of both matrices, staff included.
+MEMBERS_ALL = ("member", "staff", "admin", *EXTRA_VIEWERS)
 
 
 def everyone(**expected) -> dict:
@@ -209,6 +211,39 @@ ACCESS = {
             "admin": 404,
         },
     ),
+    # Private conversations: a member's own only, staff included (tests/test_conversations.py walks
+    # real ones). "{friend}"'s request to "member" is not accepted yet: no message can start.
+    "/messages": ("GET", "/messages", {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 200)}),
+    "/messages/<int:conversation_id>": (
+        "GET",
+        "/messages/99999",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 404)},
+    ),
+    "/messages/<int:conversation_id>/<any(leave, block, reopen):action>": (
+        "POST",
+        "/messages/99999/leave",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 404)},
+    ),
+    "/messages/with/<int:member_id>": (
+        "GET",
+        "/messages/with/{friend}",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403)},
+    ),
+    "/messages/m/<int:message_id>": (
+        "GET",
+        "/messages/m/99999",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 404)},
+    ),
+    "/moderation/messages/<int:message_id>": (
+        "GET",
+        "/moderation/messages/99999",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 404, "admin": 404},
+    ),
+    "/moderation/messages/<int:message_id>/dismiss": (
+        "POST",
+        "/moderation/messages/99999/dismiss",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 404, "admin": 404},
+    ),
     # Threads and posts. "{thread}" is a thread in "general" whose first post "{post}" is by "member".
     "/t/<int:thread_id>": ("GET", "/t/{thread}?page=1", dict.fromkeys(VIEWERS, 200)),
     "/p/<int:post_id>": ("GET", "/p/{post}", dict.fromkeys(VIEWERS, "/t/{thread}")),
@@ -328,7 +363,7 @@ ACCESS = {
         {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
     # Reporting. "{post}" and "{thread}" are the member's own: staff may report them, the member may not.
-    "/report/<any(post, thread, member, photo):kind>/<int:target_id>": (
+    "/report/<any(post, thread, member, photo, message):kind>/<int:target_id>": (
         "GET",
         "/report/post/{post}",
         {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
@@ -711,7 +746,10 @@ EXTRA = {
     "/p/<int:post_id>/edit": NOT_OURS,
     "/p/<int:post_id>/withdraw": NOT_OURS,
     "/photos/logo/<int:organisation_id>": NOT_OURS,
-    "/report/<any(post, thread, member, photo):kind>/<int:target_id>": {"other": 200, "suspended": 403},
+    "/report/<any(post, thread, member, photo, message):kind>/<int:target_id>": {
+        "other": 200,
+        "suspended": 403,
+    },
     "/c/<slug>/new": {"suspended": 403},
     "/t/<int:thread_id>/reply": {"suspended": 403},
     "/members/<int:member_id>/contact": {"suspended": 403},
