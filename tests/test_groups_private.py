@@ -25,6 +25,8 @@ Every place content can appear -> the test that shows a non-member cannot see it
   a quote of a group post -> test_a_quote_is_told_only_to_those_who_may_read_it
 - digests, rebuilt at send time -> test_a_digest_leaves_out_what_its_reader_may_no_longer_see,
   test_a_digest_rechecks_visibility_in_a_fixed_number_of_queries
+- the notifications page (and marking read, and following a line), for lines received while in
+  the group -> test_the_notifications_page_withholds_what_its_reader_may_no_longer_see
 - reply by email -> test_a_former_member_cannot_post_by_replying_to_an_old_email
 - quoting -> test_a_group_post_cannot_be_quoted_into_another_thread (the Quote button copies a
   post's text only into a reply in the same thread; any other thread answers 404)
@@ -34,6 +36,7 @@ Every place content can appear -> the test that shows a non-member cannot see it
 - the public moderation log -> test_the_public_log_names_nothing_of_the_space_to_those_outside,
   test_staff_actions_in_a_space_are_logged_with_its_group
 - removal takes effect on the next request -> test_someone_removed_loses_the_space_on_their_next_request
+- a group's space cannot be made public by editing its category -> test_a_group_space_stays_members_only
 """
 
 import io
@@ -325,6 +328,31 @@ def test_a_quote_is_told_only_to_those_who_may_read_it(app, cast, space):
         assert len(told(cast.group_member, "quote")) == 1
 
 
+def test_the_notifications_page_withholds_what_its_reader_may_no_longer_see(app, cast, space):
+    """Told of a reply while in the group, then removed: the line stays on their page, without the
+    thread's title or a link to it; marking it read answers with the same."""
+    with app.app_context():
+        thread = Thread.with_category(space["thread"])
+        posting.reply(fresh(cast.lead), thread, {"message": "Budget agreed."})
+        public = Thread.with_category(space["public_thread"])
+        posting.reply(fresh(cast.member), public, {"message": "Hello @[Gil Group], see this."})
+        [group_line] = [n for n in told(cast.group_member, "reply") if TITLE in n.text][-1:]
+    client = signed_in(app, cast.group_member)
+    assert TITLE in text(client.get("/notifications"))
+    with app.app_context():
+        groups.remove_member(fresh(cast.lead), cast.group, cast.group_member.id, "Moved on")
+    body = text(client.get("/notifications"))
+    assert "Open practice" in body and "About a thread you can no longer see" in body
+    assert not leaks(body) and f"/t/{space['thread']}" not in body
+    marked = client.post(f"/notifications/{group_line.id}/read", headers={"HX-Request": "true"})
+    assert marked.status_code == 200 and not leaks(text(marked))
+    followed = client.get(f"/notifications/{group_line.id}/open")
+    assert followed.status_code == 302 and "/p/" not in followed.location
+    assert not leaks(text(client.post("/notifications/read-all", headers={"HX-Request": "true"})))
+    with app.app_context():
+        assert TITLE in Notification.get_by_id(group_line.id).text  # the row itself is kept
+
+
 def test_a_digest_leaves_out_what_its_reader_may_no_longer_see(app, cast, space):
     with app.app_context():
         notifying.send_digests("daily", utcnow() + timedelta(seconds=1))  # what the story queued
@@ -534,6 +562,18 @@ def test_staff_actions_in_a_space_are_logged_with_its_group(app, cast, space):
 
 
 # -- removal ---------------------------------------------------------------------------------------
+
+
+def test_a_group_space_stays_members_only(app, cast, space):
+    from forum.errors import Invalid
+    from forum.services import categories
+
+    with app.app_context():
+        data = {"name": "ESOL Practice", "description": "", "read_access": "public", "post_access": "members"}
+        with pytest.raises(Invalid, match="group's space"):
+            categories.update_category(space["room"], data)
+        assert Category.get_by_id(space["room"]).read_access == "members"
+        categories.update_category(space["room"], {**data, "read_access": "members", "name": "ESOL room"})
 
 
 def test_someone_removed_loses_the_space_on_their_next_request(app, cast, space):

@@ -11,7 +11,7 @@ from ..forms import EmptyForm
 from ..forms.notifications import settings_form
 from ..models.base import parse_id
 from ..models.db import db
-from ..models.notifications import FREQUENCIES, KINDS, PER_PAGE, Notification
+from ..models.notifications import FREQUENCIES, KINDS, PER_PAGE
 from ..policy import can, requires
 from ..services import notifying
 from ..web import announce, render_page_or_part, safe_next
@@ -27,7 +27,7 @@ def _cursor():
 @bp.get("")
 @requires("read_notifications")
 def index():
-    rows = Notification.page_for(current_user, _cursor())
+    rows = notifying.page_of(current_user, _cursor())
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
     return render_page_or_part(
@@ -91,7 +91,7 @@ def read_all():
         notifying.mark_all_read(current_user)
     message = "All notifications are marked as read."
     if request.htmx:
-        rows = Notification.page_for(current_user)
+        rows = notifying.page_of(current_user)
         body = render_template(
             "notifications/_list.html",
             notifications=rows[:PER_PAGE],

@@ -97,9 +97,15 @@ def category_by_id(category_id: int) -> Category:
 
 def update_category(category_id: int, data: dict) -> Category:
     """Change a category's name, description, position and who may read and post in it.
-    The slug stays as it was."""
+    The slug stays as it was. A group's space stays members only: its group's members and staff
+    read it whatever read_access says (policy.Reading), so anything else would only mislead."""
     category = category_by_id(category_id)
     name, description = _check(data["name"], data["description"], data["read_access"], data["post_access"])
+    if category.group_id is not None and data["read_access"] != "members":
+        raise Invalid(
+            "This is a group's space: only the group's members and staff read it, so it stays members only.",
+            field="read_access",
+        )
     category.name = name
     category.description = description
     category.read_access = data["read_access"]

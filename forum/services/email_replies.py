@@ -23,7 +23,7 @@ from email import message_from_bytes, policy
 from email.utils import getaddresses, parseaddr
 
 from flask import current_app
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from ..errors import DomainError
 from ..links import path_for
@@ -113,9 +113,10 @@ def reply_address(member, thread_id: int, kind: str = "r") -> str | None:
 
 def threads_of(notifications) -> dict:
     """{notification id: the thread it is about, with its category, or None if it is gone} for the
-    notifications whose link is to a post or a thread: a query for the posts and one for the
-    threads (per LINE_BATCH ids of each, so one each on any ordinary day). A digest asks whether
-    its reader may still see each (services/notifying.py) and whether it takes replies by email."""
+    notifications whose link is to a post or a thread. One query for any number of notifications
+    up to LINE_BATCH (so one on any ordinary day, and for every page of notifications), none for
+    none. A digest asks whether its reader may still see each (services/notifying.py) and whether
+    it takes replies by email; the notifications page, whether to show it."""
     post_prefix = path_for("threads.post", post_id=0)[:-1]
     thread_prefix = path_for("threads.thread", thread_id=0)[:-1]
     about = {"post": {}, "thread": {}}
@@ -124,23 +125,32 @@ def threads_of(notifications) -> dict:
             rest = n.link[len(prefix) :] if n.link.startswith(prefix) else ""
             if rest.isascii() and rest.isdigit() and len(rest) < 18:
                 about[kind][n.id] = int(rest)
-    found = {kind: _threads_by(kind, ids.values()) for kind, ids in about.items()}
+    found = {"post": {}, "thread": {}}
+    posts, threads = sorted(set(about["post"].values())), sorted(set(about["thread"].values()))
+    for start in range(0, max(len(posts), len(threads), 1 if notifications else 0), LINE_BATCH):
+        _find_threads(posts[start : start + LINE_BATCH], threads[start : start + LINE_BATCH], found)
     return {n_id: found[kind].get(target) for kind, ids in about.items() for n_id, target in ids.items()}
 
 
-def _threads_by(kind: str, ids) -> dict:
-    """post or thread id -> its thread, with its category, for the posts or threads with these ids."""
-    found = {}
-    wanted = sorted(set(ids))
-    for start in range(0, len(wanted), LINE_BATCH):
-        chunk = wanted[start : start + LINE_BATCH]
-        if kind == "post":
-            query = Post.select(Post.id, Thread, Category).join(Thread).join(Category)
-            found.update((p.id, p.thread) for p in query.where(Post.id.in_(chunk)))
-        else:
-            query = Thread.select(Thread, Category).join(Category)
-            found.update((t.id, t) for t in query.where(Thread.id.in_(chunk)))
-    return found
+def _find_threads(post_ids: list, thread_ids: list, found: dict) -> None:
+    """Into found["post"] (post id -> thread) and found["thread"] (thread id -> thread): the threads,
+    with their categories, of these posts and these threads, in one query (the same query whether
+    either list is empty, so a page costs the same whatever its notifications are about)."""
+    Named = Post.alias()
+    query = (
+        Thread.select(Thread, Category, Named.id)
+        .join(Category)
+        .switch(Thread)
+        .join(Named, JOIN.LEFT_OUTER, on=((Named.thread == Thread.id) & Named.id.in_(post_ids)), attr="named")
+        .where(Thread.id.in_(thread_ids) | Named.id.in_(post_ids))
+    )
+    asked = set(thread_ids)
+    for thread in query:
+        if thread.id in asked:
+            found["thread"][thread.id] = thread
+        named = getattr(thread, "named", None)
+        if named is not None and named.id is not None:
+            found["post"][named.id] = thread
 
 
 def takes_replies(thread) -> bool:

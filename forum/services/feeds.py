@@ -1,8 +1,9 @@
 """Atom feeds of a category and of a thread, and the private feed tokens that open the feeds of
 members-only categories to a member's feed reader.
 
-Who reads a feed: the member whose token is in the address, else whoever is signed in (a
-browser), else a visitor. Then the same policy rules as the pages decide: a feed shows only what
+Who reads a feed: the member whose token is in the address (as they are now: a member who has
+left a group since their address was made reads nothing more of its space), else whoever is signed
+in (a browser), else a visitor. Then the same policy rules as the pages decide: a feed shows only what
 its reader may read, and a category or thread they may not read answers as one that does not
 exist. Entries are the newest visible posts; withdrawn, hidden and removed posts are left out.
 """
@@ -99,7 +100,7 @@ def category_feed(reader, slug: str) -> Feed:
         subtitle=category.description,
         page=("threads.category", {"slug": category.slug}),
         posts=_posts(reader, Thread.category == category.id),
-        private=category.read_access != "public",
+        private=category.read_access != "public" or category.group_id is not None,
     )
 
 
@@ -112,7 +113,7 @@ def thread_feed(reader, thread_id: int) -> Feed:
         subtitle=f"A thread in {thread.category.name}",
         page=("threads.thread", {"thread_id": thread.id}),
         posts=_posts(reader, Post.thread == thread.id),
-        private=thread.category.read_access != "public",
+        private=thread.category.read_access != "public" or thread.category.group_id is not None,
     )
 
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from flask import current_app, render_template
-from peewee import Case, fn
+from peewee import fn
 
 from .. import policy
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..links import absolute_link, absolute_url, path_for
 from ..mail import outbox as mail
 from ..models import Category, Group, GroupMember, Member, Mute, Post, Thread, utcnow
@@ -35,6 +35,7 @@ from .notification_choices import (  # noqa: F401 (named as notifying's by its c
     unsubscribe_headers,
     unsubscribe_token,
 )
+from .notification_reading import mark_all_read, mark_read, may_see, page_of  # noqa: F401 (as above)
 
 TELLABLE = ("active", "suspended")
 # Rows per INSERT: well under SQLite's limit on bound parameters, even for a Charter update.
@@ -244,43 +245,6 @@ def post_moderated(post, done: str, email: Email | None = None) -> None:
     )
 
 
-# -- reading ---------------------------------------------------------------------------------------
-
-
-def mark_read(member, notification_id: int) -> Notification:
-    notification = Notification.get_or_none(
-        (Notification.id == notification_id) & (Notification.recipient == member.id)
-    )
-    if notification is None:
-        raise NotFound("There is no such notification.")
-    now = utcnow()
-    changed = (
-        Notification.update(read_at=now)
-        .where((Notification.id == notification.id) & Notification.read_at.is_null())
-        .execute()
-    )
-    if changed:
-        Member.update(
-            unread_notifications=Case(
-                None, [(Member.unread_notifications > 0, Member.unread_notifications - 1)], 0
-            )
-        ).where(Member.id == member.id).execute()
-        member.unread_notifications = max(member.unread_notifications - 1, 0)
-        notification.read_at = now
-    return notification
-
-
-def mark_all_read(member) -> int:
-    changed = (
-        Notification.update(read_at=utcnow())
-        .where((Notification.recipient == member.id) & Notification.read_at.is_null())
-        .execute()
-    )
-    Member.update(unread_notifications=0).where(Member.id == member.id).execute()
-    member.unread_notifications = 0
-    return changed
-
-
 # -- email -----------------------------------------------------------------------------------------
 
 
@@ -352,7 +316,7 @@ def send_digests(period: str, now=None) -> int:
     sent = 0
     for member_id, items in by_member.items():
         member = people[member_id]
-        items = [n for n in items if n.id not in threads or _may_see(member, threads[n.id])]
+        items = [n for n in items if n.id not in threads or may_see(member, threads[n.id])]
         if not items:
             continue
         sent += 1
@@ -383,6 +347,3 @@ def send_digests(period: str, now=None) -> int:
     Notification.update(digest="").where(waiting).execute()
     return sent
 
-
-def _may_see(member, thread) -> bool:
-    return thread is not None and policy.may_list_thread(member, thread)
