@@ -105,3 +105,35 @@ def test_create_fill_move_up_and_download(page, browser, live_server, app, peopl
     assert str(item.decoded("dtstart").tzinfo) == "Europe/London"
     assert "https://meet.example.org/north" in str(item["description"])
     assert page.console_errors == []
+
+
+def test_event_pages_pass_the_audit(page, browser, live_server, app, people, auditor, js):
+    """The refused form, the event as its organiser sees it (who is coming, the email form), the
+    answer as it is after Going, and the lists: axe, reflow and described errors."""
+    day = (utcnow() + timedelta(days=3)).date()
+    sign_in(page, "ann@example.org")
+    page.goto("/events/new")
+    page.get_by_label("Title").fill("Training: welcome walks")
+    page.get_by_label("Starts").fill(f"{day}T10:00")
+    page.get_by_label("Ends").fill(f"{day}T09:00")
+    page.get_by_label("Where").fill("The park gates")
+    page.get_by_label("Places").fill("0")
+    page.get_by_role("button", name="Create event").click()
+    expect(page.get_by_text("The end must come after the start.").first).to_be_visible()
+    auditor.assert_accessible(page)
+    page.get_by_label("Ends").fill(f"{day}T12:00")
+    page.get_by_label("Places").fill("")
+    page.get_by_role("button", name="Create event").click()
+    expect(page.get_by_role("heading", level=1, name="Training: welcome walks")).to_be_visible()
+    event_url = page.url
+
+    bob = _as(browser, live_server, js, "bob@example.org")
+    bob.goto(event_url)
+    _answer(bob, "Going", js)
+    auditor.assert_accessible(bob)
+    page.reload()
+    expect(page.get_by_role("heading", name="Who is coming")).to_be_visible()
+    auditor.assert_accessible(page)
+    for path in ("/events", "/events?when=past", "/c/practice/events", "/settings/calendar", "/"):
+        page.goto(path)
+        auditor.assert_accessible(page)
