@@ -446,3 +446,15 @@ def test_my_data_holds_my_events_and_answers(app, cast, club):
     assert [(e["title"], e["places"], e["time_zone"]) for e in theirs["organised"]] == [
         ("Conversation club leaders' meetup", 1, "Europe/London")
     ]
+
+
+def test_the_events_own_zone_is_named_when_it_is_not_the_readers(app, cast, practice):
+    cast("author", "member")
+    here = make_event(app, cast.author, practice, title="In London")
+    there = make_event(app, cast.author, practice, title="In Toronto", timezone="America/Toronto")
+    member = signed_in(app, cast.member)
+    assert "In the event's time zone" not in text(member.get(f"/events/{here.id}"))
+    page = text(member.get(f"/events/{there.id}"))
+    assert "In the event's time zone (America/Toronto):" in page and ", 18:30 E" in page
+    # The form starts from the organiser's own zone, else the site's.
+    assert re.search(r'<input[^>]*name="timezone"[^>]*value="Europe/London"', text(member.get("/events/new")))

@@ -13,7 +13,15 @@ from ..errors import Conflict, DomainError, NotAllowed, NotFound
 from ..forms import EmptyForm, new_submission
 from ..forms.events import AttendForm, CancelForm, EventForm, MessageForm
 from ..policy import can, requires
-from ..services import categories, event_calendars, event_details, event_lists, event_places, events
+from ..services import (
+    categories,
+    event_calendars,
+    event_details,
+    event_lists,
+    event_places,
+    events,
+    time_zones,
+)
 from ..web import add_form_error, announce, render_page_or_part
 from ..web.conditional import conditional
 
@@ -96,6 +104,8 @@ def _page_context(event, **extra):
         "when": event_details.in_zone(event.starts_at, event.timezone),
         "until": event_details.in_zone(event.ends_at, event.timezone),
         "ended": event.ended(),
+        # The event's own zone is named beside the reader's times when it is not theirs.
+        "reader_zone": time_zones.zone_of(current_user),
         "attend_form": AttendForm(formdata=None),
         "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
         **extra,
@@ -143,7 +153,7 @@ def new():
     if request.method == "GET":
         chosen = next((c for c in spaces if c.slug == request.args.get("in")), spaces[0])
         form.category.data = chosen.id
-        form.timezone.data = event_details.default_timezone()
+        form.timezone.data = time_zones.zone_of(current_user)
         form.submission.data = new_submission()
         return render_template("events/new.html", form=form, action=url_for("events.new"))
     status = 422
