@@ -27,6 +27,8 @@ Every place content can appear -> the test that shows a non-member cannot see it
   test_a_digest_rechecks_visibility_in_a_fixed_number_of_queries
 - the notifications page (and marking read, and following a line), for lines received while in
   the group -> test_the_notifications_page_withholds_what_its_reader_may_no_longer_see
+- lines about a group's events and about reports in its space (for its leads), in digests and on
+  the page -> test_lines_about_a_groups_events_and_reports_go_when_their_reader_leaves
 - reply by email -> test_a_former_member_cannot_post_by_replying_to_an_old_email
 - quoting -> test_a_group_post_cannot_be_quoted_into_another_thread (the Quote button copies a
   post's text only into a reply in the same thread; any other thread answers 404)
@@ -342,7 +344,7 @@ def test_the_notifications_page_withholds_what_its_reader_may_no_longer_see(app,
     with app.app_context():
         groups.remove_member(fresh(cast.lead), cast.group, cast.group_member.id, "Moved on")
     body = text(client.get("/notifications"))
-    assert "Open practice" in body and "About a thread you can no longer see" in body
+    assert "Open practice" in body and "About something you can no longer see" in body
     assert not leaks(body) and f"/t/{space['thread']}" not in body
     marked = client.post(f"/notifications/{group_line.id}/read", headers={"HX-Request": "true"})
     assert marked.status_code == 200 and not leaks(text(marked))
@@ -378,6 +380,38 @@ def test_a_digest_leaves_out_what_its_reader_may_no_longer_see(app, cast, space)
         assert mails_to(cast.lead, "digest-daily") == []
         # Each line is sent once: the rows are cleared either way.
         assert not Notification.select().where(Notification.digest != "").exists()
+
+
+def test_lines_about_a_groups_events_and_reports_go_when_their_reader_leaves(app, cast, space):
+    """A group's event (a line linking to the event) and a report in its space (a line linking to
+    the group's reports, for its leads), told while in the group: once out of it, neither is in the
+    digest nor shown on the notifications page."""
+    from events_support import form
+
+    from forum.services import events, reporting
+    from forum.services.report_targets import load_target
+
+    with app.app_context():
+        notifying.send_digests("daily", utcnow() + timedelta(seconds=1))  # what the story queued
+        OutboxMessage.delete().execute()
+        notifying.choose(cast.group_member.id, {"event": "daily"})
+        notifying.choose(cast.lead.id, {"group_reports": "daily"})
+        events.create_event(fresh(cast.lead), Category.get_by_id(space["room"]), form(title="Quillwort walk"))
+        target = load_target(fresh(cast.staff), "post", space["reply"])
+        reporting.report(fresh(cast.staff), target, {"reason": "uncivil", "note": "Rude."})
+        assert [n.kind for n in told(cast.group_member, "event")] == ["event"]
+        assert [n.kind for n in told(cast.lead, "group_reports")] == ["group_reports"]
+        groups.add_member(cast.group, fresh(cast.other), lead=True)
+        for who in ("group_member", "lead"):
+            groups.remove_member(fresh(cast.staff), cast.group, cast[who].id, "Moved on")
+        notifying.send_digests("daily", utcnow() + timedelta(seconds=1))
+        for who in ("group_member", "lead"):
+            sent = "".join(m.subject + m.body_text for m in mails_to(cast[who]))
+            assert "Quillwort walk" not in sent and not leaks(sent), who
+    for who in ("group_member", "lead"):
+        body = text(signed_in(app, cast[who]).get("/notifications"))
+        assert "Quillwort walk" not in body and not leaks(body), who
+        assert "About something you can no longer see" in body, who
 
 
 def test_a_digest_rechecks_visibility_in_a_fixed_number_of_queries(app, cast, space, count_queries):

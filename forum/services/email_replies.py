@@ -23,12 +23,11 @@ from email import message_from_bytes, policy
 from email.utils import getaddresses, parseaddr
 
 from flask import current_app
-from peewee import JOIN, IntegrityError
+from peewee import IntegrityError
 
 from ..errors import DomainError
-from ..links import path_for
 from ..mail import reading as mailtext
-from ..models import Category, Member, Post, Thread, normalise_email, utcnow
+from ..models import Member, Thread, normalise_email, utcnow
 from ..models.db import db
 from ..models.inbound import InboundMessage
 from ..policy import can
@@ -42,9 +41,6 @@ from . import posting, self_moderation
 KINDS = ("r", "p", "c")
 _ADDRESS = re.compile(r"^reply\+([a-z0-9-]{1,120})@([a-z0-9.-]+)$", re.I)
 _EPOCH_DAY = 86400
-# Ids per query when loading the threads a digest's lines are about (threads_of): within every
-# database's limit on bound parameters.
-LINE_BATCH = 5000
 
 
 # -- tokens ------------------------------------------------------------------------------------
@@ -111,51 +107,9 @@ def reply_address(member, thread_id: int, kind: str = "r") -> str | None:
     return f"reply+{make_token(member, thread_id, kind)}@{domain}"
 
 
-def threads_of(notifications) -> dict:
-    """{notification id: the thread it is about, with its category, or None if it is gone} for the
-    notifications whose link is to a post or a thread. One query for any number of notifications
-    up to LINE_BATCH (so one on any ordinary day, and for every page of notifications), none for
-    none. A digest asks whether its reader may still see each (services/notifying.py) and whether
-    it takes replies by email; the notifications page, whether to show it."""
-    post_prefix = path_for("threads.post", post_id=0)[:-1]
-    thread_prefix = path_for("threads.thread", thread_id=0)[:-1]
-    about = {"post": {}, "thread": {}}
-    for n in notifications:
-        for kind, prefix in (("post", post_prefix), ("thread", thread_prefix)):
-            rest = n.link[len(prefix) :] if n.link.startswith(prefix) else ""
-            if rest.isascii() and rest.isdigit() and len(rest) < 18:
-                about[kind][n.id] = int(rest)
-    found = {"post": {}, "thread": {}}
-    posts, threads = sorted(set(about["post"].values())), sorted(set(about["thread"].values()))
-    for start in range(0, max(len(posts), len(threads), 1 if notifications else 0), LINE_BATCH):
-        _find_threads(posts[start : start + LINE_BATCH], threads[start : start + LINE_BATCH], found)
-    return {n_id: found[kind].get(target) for kind, ids in about.items() for n_id, target in ids.items()}
-
-
-def _find_threads(post_ids: list, thread_ids: list, found: dict) -> None:
-    """Into found["post"] (post id -> thread) and found["thread"] (thread id -> thread): the threads,
-    with their categories, of these posts and these threads, in one query (the same query whether
-    either list is empty, so a page costs the same whatever its notifications are about)."""
-    Named = Post.alias()
-    query = (
-        Thread.select(Thread, Category, Named.id)
-        .join(Category)
-        .switch(Thread)
-        .join(Named, JOIN.LEFT_OUTER, on=((Named.thread == Thread.id) & Named.id.in_(post_ids)), attr="named")
-        .where(Thread.id.in_(thread_ids) | Named.id.in_(post_ids))
-    )
-    asked = set(thread_ids)
-    for thread in query:
-        if thread.id in asked:
-            found["thread"][thread.id] = thread
-        named = getattr(thread, "named", None)
-        if named is not None and named.id is not None:
-            found["post"][named.id] = thread
-
-
 def takes_replies(thread) -> bool:
-    """Whether a reply address for the thread is worth giving: it is open (not locked, hidden or
-    removed), and reply by email is on for the forum."""
+    """Whether a reply address for the thread is worth giving (a digest's line about it): it is
+    open (not locked, hidden or removed), and reply by email is on for the forum."""
     return bool(current_app.config.get("REPLY_DOMAIN")) and not thread.locked and thread.status == "visible"
 
 

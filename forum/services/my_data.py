@@ -13,7 +13,7 @@ from ..models.db import db
 from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report
-from . import conversations, email_replies, event_lists, moderating, notifying
+from . import conversations, event_lists, moderating, notification_reading, notifying
 from .passwords import matches
 
 
@@ -33,12 +33,15 @@ def _outside_group_space(member):
     return Thread.category.in_(spaces)
 
 
-def _kept(member, thread) -> bool:
-    """Whether the export keeps what names this thread: any thread but one in the space of a group
-    the member is not in now (and did not start)."""
-    if thread is None or thread.category.group_id is None or thread.author_id == member.id:
+def _kept(member, thing) -> bool:
+    """Whether the export keeps what names this thread (or group's space, notification_reading.about):
+    anything but what is in the space of a group the member is not in now (and did not start)."""
+    if thing is None:
         return True
-    return policy.may_read_category(member, thread.category)
+    category = thing if isinstance(thing, Category) else thing.category
+    if category.group_id is None or getattr(thing, "author_id", None) == member.id:
+        return True
+    return policy.may_read_category(member, category)
 
 
 def _title(member, thread) -> str:
@@ -84,7 +87,7 @@ def export(member) -> dict:
     notifications = list(
         Notification.select().where(Notification.recipient == member.id).order_by(Notification.id)
     )
-    about = email_replies.threads_of(notifications)
+    about = notification_reading.about(notifications)
     return {
         "profile": {
             "id": member.id,

@@ -35,7 +35,7 @@ from .notification_choices import (  # noqa: F401 (named as notifying's by its c
     unsubscribe_headers,
     unsubscribe_token,
 )
-from .notification_reading import mark_all_read, mark_read, may_see, page_of  # noqa: F401 (as above)
+from .notification_reading import about, mark_all_read, mark_read, may_see, page_of  # noqa: F401 (as above)
 
 TELLABLE = ("active", "suspended")
 # Rows per INSERT: well under SQLite's limit on bound parameters, even for a Charter update.
@@ -276,11 +276,11 @@ def _email_now(member, kind: str, text: str, link: str, email: Email | None = No
 
 def send_digests(period: str, now=None) -> int:
     """One email per member with everything waiting for this period's digest up to `now`;
-    returns how many emails were queued. What a member already read on the site is not
-    repeated, nor a line about a thread they may no longer see (policy.may_list_thread, asked
-    again now: they left its group, or it was removed, since they were told); a member left with
-    no lines gets no email. The rows are cleared in the same transaction, so a digest is never
-    sent twice. A fixed number of queries, plus one insert per email."""
+    returns how many emails were queued. What a member already read on the site is not repeated,
+    nor a line about something they may no longer see (notification_reading.about and may_see,
+    asked again now: they left its group, or it was taken down, since they were told); a member
+    left with no lines gets no email. The rows are cleared in the same transaction, so a digest is
+    never sent twice. A fixed number of queries, plus one insert per email."""
     if period not in ("daily", "weekly"):
         raise Invalid("A digest is daily or weekly.")
     now = now or utcnow()
@@ -312,7 +312,7 @@ def send_digests(period: str, now=None) -> int:
             by_member[row.recipient_id].append(row)
             people[row.recipient_id] = row.recipient
     site = current_app.config["SITE_NAME"]
-    threads = email_replies.threads_of([n for items in by_member.values() for n in items])
+    threads = about([n for items in by_member.values() for n in items])
     sent = 0
     for member_id, items in by_member.items():
         member = people[member_id]
@@ -323,7 +323,7 @@ def send_digests(period: str, now=None) -> int:
         replies = {
             n.id: email_replies.reply_address(member, threads[n.id].id)
             for n in items[:DIGEST_LINES]
-            if n.id in threads and email_replies.takes_replies(threads[n.id])
+            if isinstance(threads.get(n.id), Thread) and email_replies.takes_replies(threads[n.id])
         }
         kinds = sorted({n.kind for n in items})
         url = absolute_url("notifications.unsubscribe", token=unsubscribe_token(member_id, kinds))
