@@ -81,6 +81,21 @@ def load(app, overrides=None):
         UPLOAD_MAX_BYTES=_int_env("FORUM_UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
         UPLOAD_QUOTA_BYTES=_int_env("FORUM_UPLOAD_QUOTA_BYTES", 100 * 1024 * 1024),
         UPLOAD_MAX_PIXELS=_int_env("FORUM_UPLOAD_MAX_PIXELS", 40_000_000),
+        # The resource library: files kept outside static/ (in UPLOAD_PATH's "library" folder
+        # unless set), the largest file and each member's space for them (every version kept
+        # counts), an Office or OpenDocument file's limits (its parts, and what they unpack to:
+        # zip bombs), and how long checking a PDF (in the request, in a child process) and reading
+        # its text (after it is stored, outside the request) may take before they are stopped.
+        LIBRARY_PATH=env.get("FORUM_LIBRARY_PATH") or None,
+        LIBRARY_MAX_BYTES=_int_env("FORUM_LIBRARY_MAX_BYTES", 25 * 1024 * 1024),
+        LIBRARY_QUOTA_BYTES=_int_env("FORUM_LIBRARY_QUOTA_BYTES", 250 * 1024 * 1024),
+        LIBRARY_ZIP_MAX_ENTRIES=_int_env("FORUM_LIBRARY_ZIP_MAX_ENTRIES", 5000),
+        LIBRARY_ZIP_MAX_UNPACKED_BYTES=_int_env("FORUM_LIBRARY_ZIP_MAX_UNPACKED_BYTES", 300 * 1024 * 1024),
+        LIBRARY_CHECK_SECONDS=_int_env("FORUM_LIBRARY_CHECK_SECONDS", 5),
+        LIBRARY_TEXT_SECONDS=_int_env("FORUM_LIBRARY_TEXT_SECONDS", 120),
+        # Read a PDF's text in a thread of the worker that stored it (one at a time); off, it
+        # waits for `flask --app forum library extract` (cron), which also catches any missed.
+        LIBRARY_TEXT_IN_BACKGROUND=True,
         # Reply by email. Notifications about a post carry a reply address
         # reply+TOKEN@REPLY_DOMAIN only when a domain is set (the network's mail server relays it to
         # `flask mail receive`, or it lands in the mailbox that `flask mail poll` reads). Tokens

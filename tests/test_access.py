@@ -55,6 +55,8 @@ EVENT_IN_GROUP = {
     **dict.fromkeys(("visitor", "applicant", "member", "other", "suspended", "former_member"), 404),
     **dict.fromkeys(("staff", "admin", "group_member", "lead"), 200),
 }
+# A resource in the library that lives in the group's space: the same rule as the space's threads.
+LIBRARY_IN_GROUP = EVENT_IN_GROUP
 
 
 # rule -> (method, concrete path, {viewer: expected status, or a redirect target starting with "/"})
@@ -103,7 +105,7 @@ ACCESS = {
         "/moderation/summary",
         {**STAFF_ONLY, "staff": "/moderation/", "admin": "/moderation/"},
     ),
-    "/moderation/queue/<any(post, thread, member, photo):kind>/<int:target_id>/dismiss": (
+    "/moderation/queue/<any(post, thread, member, photo, resource):kind>/<int:target_id>/dismiss": (
         "POST",
         "/moderation/queue/post/{post}/dismiss",
         {**STAFF_ONLY, "staff": 409, "admin": 409},
@@ -363,7 +365,7 @@ ACCESS = {
         {"visitor": SIGN_IN, "applicant": "/application", **MEMBERS_200},
     ),
     # Reporting. "{post}" and "{thread}" are the member's own: staff may report them, the member may not.
-    "/report/<any(post, thread, member, photo, message):kind>/<int:target_id>": (
+    "/report/<any(post, thread, member, photo, message, resource):kind>/<int:target_id>": (
         "GET",
         "/report/post/{post}",
         {"visitor": SIGN_IN, "applicant": "/application", "member": 403, "staff": 200, "admin": 200},
@@ -597,6 +599,29 @@ ACCESS = {
         "/settings/calendar/revoke",
         {**EVENT_MEMBERS, **dict.fromkeys((*VIEWERS[2:], *EXTRA_VIEWERS), "/settings/calendar")},
     ),
+    # -- the library (#24). "{group_resource}" lives in the cast's group's space, shared by its lead:
+    # its page and file are seen by the group's members and staff alone (404 for the rest, as for a
+    # resource that does not exist); only its lead keeps it up to date or removes it; staff hide it.
+    "/library": ("GET", "/library", dict.fromkeys((*VIEWERS, *EXTRA_VIEWERS), 200)),
+    "/library/mine": ("GET", "/library/mine", everyone(rest=200)),
+    "/library/new": ("GET", "/library/new", everyone(rest=200, suspended=403)),
+    "/library/<int:resource_id>": ("GET", "/library/{group_resource}", LIBRARY_IN_GROUP),
+    "/library/<int:resource_id>/download": ("GET", "/library/{group_resource}/download", LIBRARY_IN_GROUP),
+    "/library/<int:resource_id>/version": (
+        "GET",
+        "/library/{group_resource}/version",
+        everyone(rest=404, suspended=403, staff=403, admin=403, group_member=403, lead=200),
+    ),
+    "/library/<int:resource_id>/remove": (
+        "GET",
+        "/library/{group_resource}/remove",
+        everyone(rest=404, staff=403, admin=403, group_member=403, lead=200),
+    ),
+    "/library/<int:resource_id>/moderate/<any(hide, restore, remove):action>": (
+        "GET",
+        "/library/{group_resource}/moderate/hide",
+        everyone(rest=403, staff=200, admin=200),
+    ),
 }
 
 
@@ -664,6 +689,7 @@ def _build_viewers(app, cast, make_member) -> dict:
         **_thread_for(app, category, member),
         **_group_for(app, cast, friend),
         **_events_for(app, cast, category, member),
+        **_library_for(app, cast),
     }
 
 
@@ -710,6 +736,35 @@ def _events_for(app, cast, category, member):
     return {"event": event.id, "group_event": group_event.id}
 
 
+@pytest.fixture(scope="session")
+def library_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("library")
+
+
+@pytest.fixture(autouse=True)
+def _library_files(app, library_folder):
+    """The library's files in one folder for the whole run: a world copied from an earlier test
+    brings its database, not its files."""
+    app.config["LIBRARY_PATH"] = str(library_folder)
+
+
+def _library_for(app, cast):
+    """A resource in the cast's group's space, shared by its lead ("{group_resource}")."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from forum.services import library
+
+    data = {"title": "Our session plans", "summary": "Plans for our first term together.", "place": ""}
+    data.update(licence="members", permission=True, place=f"group-{cast.group.id}")
+    with app.test_request_context():
+        lead = Member.get_by_id(cast.lead.id)
+        upload = FileStorage(io.BytesIO(b"week,topic\\n1,welcome\\n2,food\\n"), filename="plans.csv")
+        resource, _ = library.add(lead, data, upload)
+    return {"group_resource": resource.id}
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize("rule", list(ACCESS))
 def test_access(app, viewers, rule, viewer):
@@ -746,7 +801,7 @@ EXTRA = {
     "/p/<int:post_id>/edit": NOT_OURS,
     "/p/<int:post_id>/withdraw": NOT_OURS,
     "/photos/logo/<int:organisation_id>": NOT_OURS,
-    "/report/<any(post, thread, member, photo, message):kind>/<int:target_id>": {
+    "/report/<any(post, thread, member, photo, message, resource):kind>/<int:target_id>": {
         "other": 200,
         "suspended": 403,
     },

@@ -14,6 +14,7 @@ def register(app) -> None:
         feeds,
         group_reports,
         help,
+        library,
         moderation,
         notifications,
         pages,
@@ -43,6 +44,7 @@ def register(app) -> None:
         feeds.bp,
         notifications.bp,
         email_replies.bp,
+        library.bp,
         events.bp,
     ):
         app.register_blueprint(blueprint)

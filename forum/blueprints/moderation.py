@@ -55,7 +55,7 @@ def index():
     )
 
 
-@bp.post("/queue/<any(post, thread, member, photo):kind>/<int:target_id>/dismiss")
+@bp.post("/queue/<any(post, thread, member, photo, resource):kind>/<int:target_id>/dismiss")
 def dismiss(kind, target_id):
     """No action: the reports are closed, the reporters told, an auto-hidden post comes back."""
     form = DismissForm()

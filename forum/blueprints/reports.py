@@ -20,7 +20,7 @@ from ..web import add_form_error, announce, row_id
 bp = Blueprint("reports", __name__)
 
 # What can be reported; photos, when uploads land, are one more name here and in reporting.py.
-KINDS = "any(post, thread, member, photo, message)"
+KINDS = "any(post, thread, member, photo, message, resource)"
 THANKS = "Thanks — the team will review this."
 ADDED = "Thanks — your note is added to your report."
 

@@ -28,7 +28,7 @@ REASONS = {
 }
 # open: waiting for staff; actioned: staff acted on it; dismissed: staff took no action.
 REPORT_STATUSES = {"open": "Open", "actioned": "Action taken", "dismissed": "No action"}
-TARGET_TYPES = ("post", "thread", "member", "photo", "message")
+TARGET_TYPES = ("post", "thread", "member", "photo", "message", "resource")
 MAX_NOTE_LENGTH = 2000
 # A note grows when its reporter adds to it; past this it is full (a brake, not a feature).
 MAX_NOTE_TOTAL = 4 * MAX_NOTE_LENGTH

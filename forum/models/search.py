@@ -19,6 +19,7 @@ from datetime import datetime
 from peewee import PostgresqlDatabase
 
 from .db import db
+from .library import indexed_text_sql
 from .posts import Post
 from .prepared import PREPARED_LIMIT
 from .threads import Thread
@@ -74,7 +75,9 @@ def _findable() -> tuple[str, list]:
 def _fill(condition: str, params) -> None:
     """Index the findable posts meeting `condition` (SQL over p, the post, and t, its thread).
     Each row carries its category, author and month as tags (migration 018), which searches use to
-    narrow the index before reading any text."""
+    narrow the index before reading any text. The opening post of a resource's discussion also
+    carries the resource's summary and its file's words (models/library.py), so that a phrase
+    inside a toolkit finds it, for those who may see its discussion."""
     findable, findable_params = _findable()
     params = [*findable_params, *params]
     if is_postgres():
@@ -83,6 +86,7 @@ def _fill(condition: str, params) -> None:
             f"SELECT p.id, t.category_id, setweight(to_tsvector('{PG_CONFIG}', "
             "CASE WHEN p.number = 1 THEN t.title ELSE '' END), 'A') || "
             f"setweight(to_tsvector('{PG_CONFIG}', p.body_md), 'B') || "
+            f"setweight(to_tsvector('{PG_CONFIG}', {indexed_text_sql()}), 'C') || "
             "array_to_tsvector(ARRAY['#c' || t.category_id, '#a' || p.author_id, "
             "'#m' || to_char(p.created_at, 'YYYYMM')]) "
             f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {findable} AND {condition}",
@@ -91,7 +95,8 @@ def _fill(condition: str, params) -> None:
     else:
         db.execute_sql(
             "INSERT INTO post_search (rowid, title, body, tags) "
-            "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, p.body_md, "
+            "SELECT p.id, CASE WHEN p.number = 1 THEN t.title ELSE '' END, "
+            f"p.body_md || ' ' || {indexed_text_sql()}, "
             "'c' || t.category_id || ' a' || p.author_id || ' m' || strftime('%Y%m', p.created_at) "
             f"FROM post p JOIN thread t ON t.id = p.thread_id WHERE {findable} AND {condition}",
             params,

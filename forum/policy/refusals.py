@@ -8,6 +8,7 @@ from ..errors import Conflict, NotAllowed, NotFound
 from ..models.moderation import POST_ACTIONS
 from .conversations import message_report_refusal
 from .groups import leads_space
+from .library import report_refusal as resource_report_refusal
 from .roles import is_active_member, is_admin, is_author, is_staff, may_self_moderate
 from .visibility import may_read_thread, may_see_upload
 
@@ -140,6 +141,8 @@ def report_refusal(member, kind: str, target):  # noqa: C901 (one flat list of r
         if target.owner_id == member.id:
             return NotAllowed("You can't report your own photo: remove it instead.")
         return None
+    if kind == "resource":
+        return resource_report_refusal(member, target)
     if kind == "member":
         if target.status != "active" and not is_staff(member):
             return NotFound("There is no such member.")

@@ -2,6 +2,7 @@
 
 from . import conversations, group_moderation, groups
 from .events import RULES as EVENT_RULES
+from .library import RULES as LIBRARY_RULES
 from .refusals import (
     POST_ACTIONS,
     contact_refusal,
@@ -46,6 +47,7 @@ REFUSALS = {
 RULES = {
     **groups.RULES,
     **EVENT_RULES,
+    **LIBRARY_RULES,
     **group_moderation.RULES,
     **conversations.RULES,
     # Reading what only members see, and taking part.

@@ -338,6 +338,11 @@ def close_account(member, *, posts: str = "keep", erase_profile: bool = False) -
         ).execute()
     if posts != "keep":
         refresh_posts_by(member.id)
+    # Their resources in the library follow their posts: kept with their files, or removed and
+    # their files deleted (library_moderation.close_account).
+    from .library_moderation import close_account as close_library_account
+
+    close_library_account(member, posts)
 
 
 def add_note(staff, member, body: str) -> StaffNote:

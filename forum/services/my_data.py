@@ -14,6 +14,7 @@ from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report
 from . import conversations, event_lists, moderating, notification_reading, notifying
+from .library_moderation import export as library_export
 from .passwords import matches
 
 
@@ -173,6 +174,8 @@ def export(member) -> dict:
         "notification_settings": notifying.settings_of(member),
         # The events they organised and their answers to events (Going, the waiting list).
         "events": event_lists.export_for(member),
+        # The resources they shared in the library, each with its versions.
+        "resources": library_export(member),
     }
 
 

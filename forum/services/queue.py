@@ -21,6 +21,7 @@ from ..mail import outbox as mail
 from ..models import Category, Group, Member, Post, Thread, utcnow
 from ..models.conversations import PrivateMessage
 from ..models.db import db
+from ..models.library import Resource
 from ..models.reports import REASONS, TARGET_TYPES, Report
 from ..models.uploads import Upload
 from ..policy.group_moderation import GROUP_REPORT_KINDS, group_of
@@ -172,6 +173,7 @@ def _attach(rows: list[QueueRow]) -> None:
         items.update({("photo", u.id): u for u in Upload.with_post().where(Upload.id.in_(ids["photo"]))})
     if ids["message"]:
         items.update({("message", m.id): m for m in PrivateMessage.with_people(ids["message"])})
+    items.update(Resource.as_reported(ids["resource"]))
     for key, row in by_key.items():
         row.item = items.get(key)
 

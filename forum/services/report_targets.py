@@ -1,4 +1,5 @@
-"""What can be reported: posts, threads, members' profiles and photos.
+"""What can be reported: posts, threads, members' profiles, photos, private messages and resources
+in the library.
 
 A kind is a loader, a visibility check, and a few words and links: adding one is a branch in each
 function below, a policy rule `report_<kind>`, and its name in models.reports.TARGET_TYPES and the
@@ -13,6 +14,7 @@ from ..errors import NotFound
 from ..links import path_for
 from ..models import Member, Post, Thread
 from ..models.conversations import PrivateMessage
+from ..models.library import Resource
 from ..models.reports import TARGET_TYPES
 from ..models.uploads import Upload
 
@@ -36,7 +38,7 @@ class Target:
     @property
     def subject_id(self) -> int:
         """The member whose content it is."""
-        if self.kind == "photo":
+        if self.kind in ("photo", "resource"):
             return self.item.owner_id
         return self.item.id if self.kind == "member" else self.item.author_id
 
@@ -50,6 +52,8 @@ class Target:
             return f"a photo by {self.item.owner.name} (“{self.item.alt_text}”)"
         if self.kind == "message":
             return f"a private message by {self.item.author.name}"
+        if self.kind == "resource":
+            return f"the resource “{self.item.title}” shared by {self.item.owner.name}"
         return f"the profile of {self.item.name}"
 
     @property
@@ -69,6 +73,8 @@ class Target:
         if self.kind == "message":
             # Its place in the conversation for the two; for staff, it with the messages around it.
             return path_for("conversations.message", message_id=self.item.id)
+        if self.kind == "resource":
+            return path_for("library.resource", resource_id=self.item.id)
         return path_for("directory.profile", member_id=self.item.id)
 
     @property
@@ -80,6 +86,8 @@ class Target:
             return f"photo-{self.item.id}-link"
         if self.kind == "message":
             return f"message-{self.item.number}-by"
+        if self.kind == "resource":
+            return "resource-title"
         return "thread-title" if self.kind == "thread" else "profile-name"
 
 
@@ -94,6 +102,8 @@ def _load(kind: str, target_id: int):
         return Upload.by_id(target_id)
     if kind == "message":
         return PrivateMessage.for_report(target_id)
+    if kind == "resource":
+        return Resource.by_id(target_id)
     return None
 
 
@@ -106,6 +116,8 @@ def _readable(viewer, kind: str, item) -> bool:
         return policy.can(viewer, "see_upload", item)
     if kind == "message":
         return policy.can(viewer, "read_message", item)
+    if kind == "resource":
+        return policy.can(viewer, "see_resource", item)
     return item.status == "active" or policy.can(viewer, "moderate")
 
 
@@ -120,6 +132,7 @@ def load_target(viewer, kind: str, target_id: int) -> Target:
 def target_for(item) -> Target:
     """The Target of an already loaded Post, Thread or Member (templates: a Report button)."""
     kinds = {Post: "post", Thread: "thread", Member: "member", Upload: "photo", PrivateMessage: "message"}
+    kinds[Resource] = "resource"
     kind = kinds[type(item)]
     return Target(kind, item)
 
@@ -156,6 +169,7 @@ def reported_items(reports) -> dict[int, ReportedItem]:
             items[("photo", upload.id)] = upload
     if ids["message"]:
         items.update({("message", m.id): m for m in PrivateMessage.with_people(ids["message"])})
+    items.update(Resource.as_reported(ids["resource"]))
     if ids["member"]:
         people = Member.select(Member.id, Member.name, Member.status).where(Member.id.in_(ids["member"]))
         for person in people:
@@ -184,6 +198,10 @@ def _reported_item(report, item) -> ReportedItem:
     if report.target_type == "message":
         where = path_for("conversations.message", message_id=item.id)
         return ReportedItem(f"A private message by {item.author.name}", where)
+    if report.target_type == "resource":
+        shown = item.status == "visible"
+        where = path_for("library.resource", resource_id=item.id) if shown else None
+        return ReportedItem(f"The resource “{item.title}” in the library", where)
     shown = item.status == "active"
     return ReportedItem(
         f"The profile of {item.name}", path_for("directory.profile", member_id=item.id) if shown else None

@@ -22,7 +22,8 @@ A new input to `_post.html` that depends on who is looking must join `_viewer_ki
 
 The CSRF token in a block's forms belongs to the session that drew it: it is stored as a marker
 and the viewer's own token is put back when the block is used. Posts with photos are drawn each
-time (their controls depend on more than the post); they are rare.
+time (their controls depend on more than the post), and so are posts that link a resource in
+the library (whose card shows only to those who may see the resource); both are rare.
 """
 
 from collections import OrderedDict
@@ -132,7 +133,7 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
     )
     parts = []
     for post in posts:
-        if photos.get(post.id):
+        if photos.get(post.id) or "/library/" in post.body_html:
             parts.append(_draw(post, thread, last_read, photos, reported, open_reports))
             continue
         key = (
