@@ -361,15 +361,15 @@ def test_a_contact_answer_follows_each_persons_choice(app, people):
     choose(app, people["bob"], contact="never")
     with app.app_context():
         request = contact.send(people["ann"], people["bob"].id, "Water pumps", "Hello")
-        contact.accept(Member.get_by_id(people["bob"].id), request.id)
+        contact.accept(Member.get_by_id(people["bob"].id), request.id, share_email=True)
     assert emails(app, "contact-request") == []
-    # Ann (immediately, the default) is told, with Bob's address; Bob chose never: no copy.
+    # Ann (immediately, the default) is told, with Bob's address (he shared it); Bob chose never: no copy.
     [accepted] = emails(app, "contact-accepted")
     assert accepted.to_address == "ann@example.org" and "bob@example.org" in accepted.body_text
     assert_unsubscribable(accepted)
     choose(app, people["bob"], contact="immediately")
     with app.app_context():
-        again = contact.send(people["cat"], people["bob"].id, "Clubs", "Hi")
+        again = contact.send(people["cat"], people["bob"].id, "Clubs", "Hi", share_email=True)
         contact.accept(Member.get_by_id(people["bob"].id), again.id)
     copies = {m.to_address: m for m in emails(app, "contact-accepted")[1:]}
     assert set(copies) == {"cat@example.org", "bob@example.org"}

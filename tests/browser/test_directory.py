@@ -142,6 +142,8 @@ def test_contact_flow_end_to_end(page, network, app, smtp_server, js):
     expect(page.locator("#purpose-error")).to_have_text("Say in a line what you would like to talk about.")
     expect(page.get_by_label("Introduction")).to_have_value("I run a youth mentoring scheme in Cardiff.")
     page.get_by_label("Purpose").fill("Sharing mentoring practice")
+    # Addresses are shared only by choice: both choose to here (test_conversations: neither does).
+    page.get_by_label("Share my email address with them if they accept").check()
     page.get_by_role("button", name="Send request").click()
     expect(page.get_by_text("Your request is sent").first).to_be_visible()
     if js:
@@ -161,6 +163,7 @@ def test_contact_flow_end_to_end(page, network, app, smtp_server, js):
     expect(request).to_contain_text("Sharing mentoring practice")
     expect(request).to_contain_text("Waiting for an answer")
     expect(page.get_by_text("ben@example.org")).to_have_count(0)
+    request.get_by_label("Share my email address with Ben Carter").check()
     request.get_by_role("button", name="Accept").click()
     expect(page.get_by_role("article")).to_contain_text("ben@example.org")
     expect(page.get_by_role("article")).to_contain_text("Accepted")
