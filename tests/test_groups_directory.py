@@ -42,7 +42,7 @@ def test_a_profile_shows_the_listed_groups_a_member_is_in(app, cast):
     reader = signed_in(app, cast.member)
     section = groups_section(text(reader.get(f"/members/{cast.group_member.id}")))
     assert "ESOL Practice" in section and "(lead)" not in section
-    assert "/members?group=esol-practice" in section
+    assert 'href="/groups/esol-practice"' in section
     assert "(lead)" in groups_section(text(reader.get(f"/members/{cast.lead.id}")))
     # Someone who left is in no group, and a member in none has no such section.
     assert groups_section(text(reader.get(f"/members/{cast.former_member.id}"))) == ""
