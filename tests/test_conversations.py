@@ -285,7 +285,10 @@ def test_blocking_closes_it_and_the_other_is_told_only_that_it_is_closed(app, pe
 def test_leaving_takes_it_out_of_the_list_and_reopening_brings_it_back(app, people, talking):
     conversation, amina, ben = talking
     assert "Amina Yusuf" in text(ben.get("/messages"))
+    send(amina, conversation.id, "Unread when he leaves")
+    assert reload(people["ben"]).unread_messages == 2
     response = ben.post(f"/messages/{conversation.id}/leave")
+    assert reload(people["ben"]).unread_messages == 0  # nothing left counting for a conversation not listed
     assert response.status_code == 302 and response.headers["Location"] == "/messages"
     assert "You left the conversation with Amina Yusuf" in text(ben.get("/messages"))  # said once
     assert "Amina Yusuf" not in text(ben.get("/messages"))

@@ -424,8 +424,10 @@ def _close(member, view, action: str, **changes) -> None:
 
 def leave(member, view) -> None:
     """No more messages either way, and the conversation leaves the member's list; the other is
-    told only that it is closed. The one who left may reopen it from the other's profile."""
+    told only that it is closed. The one who left may reopen it from the other's profile. What
+    they had not read stops counting, since the list no longer shows it."""
     _close(member, view, "close_conversation", left_at=utcnow())
+    mark_read(member, view)
 
 
 def block(member, view) -> None:
