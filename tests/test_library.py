@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 from forum.errors import DomainError, Invalid, NotAllowed
-from forum.models import Post, Thread
+from forum.models import Category, Post, Thread
 from forum.models.library import Resource, ResourceVersion
 from forum.services import library, library_text
 from forum.services import search as searching
@@ -64,6 +64,7 @@ def refused(app, member, data, filename="toolkit.pdf", field="file", **fields) -
         assert Resource.select().count() == 0
         assert ResourceVersion.select().count() == 0
         assert Thread.select().count() == 0
+        assert Category.select().where(Category.slug.startswith("library")).count() == 0
     assert stored(app) == [], "a refused file leaves nothing on disk"
     return caught.value.message
 

@@ -15,10 +15,10 @@ from .. import policy
 from ..errors import DomainError, NotAllowed, NotFound
 from ..forms import EmptyForm
 from ..forms.library import ModerateResourceForm, ResourceForm, VersionForm, library_filters
-from ..models import Category, Organisation
+from ..models import Category, Group, Organisation
 from ..models.base import parse_id
 from ..models.directory import Expertise
-from ..models.library import FILE_TYPES, LICENCES, Resource, ResourceTheme, ResourceVersion
+from ..models.library import FILE_TYPES, LICENCES, PER_PAGE, Resource, ResourceTheme, ResourceVersion
 from ..models.reports import Report
 from ..models.threads import Thread
 from ..policy import can, requires
@@ -93,7 +93,7 @@ def index():
     reading = policy.reading(current_user)
     before = parse_id(request.args.get("before", ""))
     rows = Resource.listed(reading, filters, before)
-    resources = rows[: len(rows) - 1] if len(rows) > 30 else rows
+    resources = rows[:PER_PAGE]
     return render_page_or_part(
         "library/index.html",
         "library/_list.html",
@@ -185,7 +185,8 @@ def resource(resource_id):
 
 def _place_label(category: Category) -> str:
     if category.group_id is not None:
-        return "the members of a group"
+        group = Group.get_or_none(Group.id == category.group_id)
+        return f"the members of the group {group.name}" if group else "the members of a group"
     return "everyone" if category.read_access == "public" else "members"
 
 

@@ -142,23 +142,17 @@ def places_for(member) -> list[tuple[str, str]]:
 
 def category_for(member, place: str) -> Category:
     """The category a resource placed `place` lives in: the library's public or members-only one
-    (made when first needed), or a group's space (its first category)."""
+    (not saved yet if it does not exist: `saved` makes it, inside the transaction that needs it),
+    or a group's space (its first category)."""
     if place in LIBRARY_CATEGORIES:
         slug, name, read_access = LIBRARY_CATEGORIES[place]
-        category = Category.get_or_none(Category.slug == slug)
-        if category is None:
-            try:
-                with db.atomic():
-                    category = Category.create(
-                        slug=slug,
-                        name=name,
-                        read_access=read_access,
-                        position=1000,
-                        description="The discussions of the resources in the Library: one thread each.",
-                    )
-            except IntegrityError:
-                category = Category.get(Category.slug == slug)
-        return category
+        return Category.get_or_none(Category.slug == slug) or Category(
+            slug=slug,
+            name=name,
+            read_access=read_access,
+            position=1000,
+            description="The discussions of the resources in the Library: one thread each.",
+        )
     match = re.fullmatch(r"group-(\d{1,10})", place or "")
     group_id = int(match.group(1)) if match else None
     if group_id is None or group_id not in getattr(member, "groups", {}):
@@ -168,6 +162,19 @@ def category_for(member, place: str) -> Category:
     )
     if category is None:
         raise Invalid("That group has no space to share in yet: choose another.", field="place")
+    return category
+
+
+def saved(category: Category) -> Category:
+    """The library's category, made now if it was not there (another request may make it at the
+    same moment: then theirs is used)."""
+    if category.id is not None:
+        return category
+    try:
+        with db.atomic():
+            category.save()
+    except IntegrityError:
+        return Category.get(Category.slug == category.slug)
     return category
 
 
@@ -245,7 +252,7 @@ def add(member, data: dict, upload_file) -> tuple[Resource, list[str]]:
             _version(resource, 1, name, checked, "")
             for theme in fields["themes"]:
                 ResourceTheme.create(resource=resource, expertise=theme)
-            post = _start_discussion(member, category, resource)
+            post = _start_discussion(member, saved(category), resource)
             Resource.update(thread=post.thread_id).where(Resource.id == resource.id).execute()
             refresh_posts([post.id])
     except BaseException:
