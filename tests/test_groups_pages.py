@@ -346,7 +346,7 @@ def test_inviting_bad_input_comes_back_beside_the_field(app, cast, space, who, s
         assert 'id="who-error"' in page and message in page
         assert f'value="{who}"' in page
         if headers:
-            assert announced(response)["focus"] == "#who"
+            assert announced(response)["focus"] == "#who" and message in announced(response)["message"]
     with app.app_context():
         assert not GroupRequest.select().where(GroupRequest.kind == "invitation").exists()
 

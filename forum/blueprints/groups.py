@@ -83,7 +83,8 @@ def _form_back(group, form, name: str, error=None, field_id=None, **extra):
     if error is not None:
         add_form_error(form, error)
     status = error.status if error is not None else 422
-    message = error.message if error is not None else "Please check the form."
+    said = [message for messages in form.errors.values() for message in messages]
+    message = error.message if error is not None else next(iter(said), "Please check the form.")
     first = next(iter(form.errors), None)
     focus = f"#{field_id or first}" if first else f"#{name}-form-error"
     return _page(group, status, forms={name: form, **extra}, focus=focus, message=message)

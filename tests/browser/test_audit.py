@@ -33,6 +33,28 @@ def populate(app):
 
     with app.app_context():
         Member.update(status="applicant", reviewed_at=None).where(Member.email == email).execute()
+    populate_group(app)
+
+
+def populate_group(app):
+    """A group whose page the walks reach from the Groups page: a demo member leads it and another
+    has asked to join, so staff see its requests, invite and removal forms, and members its Ask to join."""
+    args = ["groups", "create", "Audit working group", "--description", "A group for the audit."]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    from forum.models import Group, Member
+    from forum.services import groups
+
+    with app.app_context():
+        group = Group.get(Group.name == "Audit working group")
+        active = Member.select().where((Member.role == "member") & (Member.status == "active"))
+        members = list(active.order_by(Member.id).limit(3))
+        for lead in members[:1]:
+            groups.add_member(group, lead, lead=True)
+        for member in members[1:2]:
+            groups.add_member(group, member)
+        for asker in members[2:]:
+            groups.ask(asker, group, "I would like to join.")
 
 
 @pytest.mark.slow
