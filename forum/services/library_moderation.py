@@ -17,9 +17,17 @@ from .library import delete_files, opening_posts
 
 
 def _take_down(resource, status: str, by, reason: str = "") -> bool:
+    """Move the resource to `status` (from the one it was loaded with: a stale action changes
+    nothing) and bring the search index in step; restoring clears who took it down."""
+    now = utcnow()
+    down = status != "visible"
     changed = (
         Resource.update(
-            status=status, status_reason=reason, removed_by=by, removed_at=utcnow(), updated_at=utcnow()
+            status=status,
+            status_reason=reason,
+            removed_by=by if down else None,
+            removed_at=now if down else None,
+            updated_at=now,
         )
         .where((Resource.id == resource.id) & (Resource.status == resource.status))
         .execute()
