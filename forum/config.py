@@ -66,6 +66,8 @@ def load(app, overrides=None):
         REPORT_HIDE_THRESHOLD=_int_env("FORUM_REPORT_HIDE_THRESHOLD", 3),
         REPORTS_PER_HOUR=_int_env("FORUM_REPORTS_PER_HOUR", 20),
         REPORT_DISMISSED_LIMIT=_int_env("FORUM_REPORT_DISMISSED_LIMIT", 5),
+        # Appeals: a member may appeal a moderation decision about them for this many days.
+        APPEAL_DAYS=_int_env("FORUM_APPEAL_DAYS", 183),
         # Pause before posting: a message with one of these words, or mostly in capitals (at
         # least this many words, this share of them), is shown with a reminder of the Charter's
         # civility clause before it is posted. A reminder only: the member can post anyway.

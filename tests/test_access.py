@@ -324,6 +324,23 @@ ACCESS = {
         {**STAFF_ONLY, "staff": 422, "admin": 422},
     ),
     "/moderation/log": ("GET", "/moderation/log", {**STAFF_ONLY, "staff": 200, "admin": 200}),
+    # Appeals (issue #25): a member appeals a decision about them (none of the ten has one: 404,
+    # the same as someone else's); staff see the Appeals page (99999: no such appeal). All ten named.
+    "/my/decisions/<int:decision_id>/appeal": (
+        "GET",
+        "/my/decisions/99999/appeal",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 404)},
+    ),
+    "/moderation/appeals": (
+        "GET",
+        "/moderation/appeals",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 200, "admin": 200},
+    ),
+    "/moderation/appeals/<int:appeal_id>": (
+        "GET",
+        "/moderation/appeals/99999",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 404, "admin": 404},
+    ),
     # A group's reports, for its leads and staff: the cast's group, "esol-practice" (listed, so a
     # member outside it is refused rather than not found); "{post}" is outside its space. Each of
     # the ten viewers of both matrices is named.

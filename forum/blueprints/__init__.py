@@ -6,6 +6,7 @@ def register(app) -> None:
     from . import threads  # isort: skip
     from . import (
         admin,
+        appeals,
         auth,
         conversations,
         directory,
@@ -48,5 +49,6 @@ def register(app) -> None:
         email_replies.bp,
         library.bp,
         events.bp,
+        appeals.bp,
     ):
         app.register_blueprint(blueprint)

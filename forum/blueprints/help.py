@@ -15,7 +15,9 @@ from ..services.text import render_markdown
 bp = Blueprint("help", __name__, url_prefix="/help")
 
 # The order pages are listed in on the index; "index" itself is the index's introduction.
-PAGES = ("posting", "sharing", "reporting", "self-moderation", "email", "directory", "photos", "contact")
+PAGES = (
+    "posting", "sharing", "reporting", "appeals", "self-moderation", "email", "directory", "photos", "contact"
+)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
 

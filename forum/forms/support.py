@@ -18,6 +18,11 @@ class ContactForm(FlaskForm):
         filters=[stripped],
         description="For a complaint: copy the address of the page you mean.",
     )
+    reference = StringField(
+        "Reference of the decision (for an appeal)",
+        filters=[stripped],
+        description="From the team's email about the decision, like D-ABCD-2345.",
+    )
     email = StringField("Your email address", filters=[stripped], description="We send our answer here.")
     # A field people never see: a program that fills every field fills this one too.
     website = StringField("Leave this field empty")

@@ -88,6 +88,8 @@ ACTIONS = {
     "remove_from_group": "removed a member from a group",
     "appoint_lead": "appointed a group lead",
     "step_down_lead": "ended a group lead's role",
+    "uphold_appeal": "upheld a decision on appeal",
+    "reverse_appeal": "reversed a decision on appeal",
 }
 TARGET_TYPES = ("post", "thread", "member", "group")
 

@@ -9,6 +9,7 @@ TOPICS = {
     "charter": "A question about the Charter",
     "complaint_member": "A complaint about a member",
     "complaint_staff": "A complaint about a staff action",
+    "appeal": "An appeal against a moderation decision",
     "account": "A problem with my account",
     "accessibility": "An accessibility problem",
     "other": "Something else",

@@ -1,6 +1,6 @@
 """The table `can` reads: every action a member may take, by name, and the rule that decides it."""
 
-from . import conversations, group_moderation, groups
+from . import appeals, conversations, group_moderation, groups
 from .events import RULES as EVENT_RULES
 from .library import RULES as LIBRARY_RULES
 from .refusals import (
@@ -41,6 +41,7 @@ REFUSALS = {
     "mute_member": mute_refusal,
     **groups.REFUSALS,
     **conversations.REFUSALS,
+    **appeals.REFUSALS,
 }
 
 
@@ -50,6 +51,7 @@ RULES = {
     **LIBRARY_RULES,
     **group_moderation.RULES,
     **conversations.RULES,
+    **appeals.RULES,
     # Reading what only members see, and taking part.
     "read_members_area": lambda m, t: is_reading_member(m),
     "post": lambda m, t: is_active_member(m),

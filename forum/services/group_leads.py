@@ -11,7 +11,7 @@ from .. import policy
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Group, GroupMember, GroupRequest, Member, Thread, utcnow
 from ..models.db import db
-from . import notifying
+from . import appeals, notifying
 
 REASON_MAX = 500
 
@@ -130,7 +130,7 @@ def remove_member(lead, group, member_id: int, reason: str) -> Member:
     with db.atomic():
         if not _groups()._take_out(group, member_id):
             raise Conflict("That member has already left the group.")
-        log(
+        entry = log(
             lead,
             "remove_from_group",
             "member",
@@ -139,6 +139,8 @@ def remove_member(lead, group, member_id: int, reason: str) -> Member:
             note=reason,
             group_id=group.id,
         )
+        # Their statement of reasons, by email whatever they chose for notifications.
+        appeals.tell_group_removal(entry, membership.member, group, reason)
     return membership.member
 
 

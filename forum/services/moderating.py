@@ -25,7 +25,7 @@ from ..models import (
 from ..models.db import db
 from ..models.moderation import POST_ACTIONS
 from ..models.search import refresh_posts, refresh_posts_by, refresh_thread
-from . import categories, notifying, reporting
+from . import appeals, categories, notifying, reporting
 from .moderation_log import LOG_PAGE, log_page  # noqa: F401 (the log is read as moderating.log_page)
 
 SUSPENSION_DAYS = (1, 3, 7, 30, 90)
@@ -110,7 +110,7 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             policy.require(staff, taken.rule, post)
             raise Conflict("Nothing changed: another staff member acted on this post a moment ago.")
         refresh_posts([post.id])
-        log(
+        entry = log(
             staff,
             f"{action}_post",
             "post",
@@ -121,6 +121,10 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
             note=note,
             group_id=post.thread.category.group_id,
         )
+        # The author's statement of reasons, before the reports it names are closed.
+        decision = None
+        if taken.name != "restore":
+            decision = appeals.record(entry, post.author_id, label=post.thread.title, note=note, post=post)
         # Acting on an item decides all of its open reports at once; the reporters are told.
         reporting.resolve_all(
             staff,
@@ -133,6 +137,7 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
         if taken.name != "restore":
             context = {"post": post, "done": taken.done, "reason": reason, "note": note}
             context["reasons"] = MODERATION_REASONS
+            context["statement"] = decision
             email = notifying.Email("moderation-post", "About your post", context)
             notifying.post_moderated(post, taken.done, email)
     post.status, post.status_reason = taken.becomes, why
@@ -224,8 +229,10 @@ def warn_member(staff, member, reason: str, message: str) -> None:
         StaffNote.create(
             member=member, staff=staff, body=f"Warning ({MODERATION_REASONS[reason]}): {message}"
         )
-        log(staff, "warn_member", "member", member.id, label=member.name, reason=reason, note=message)
-        _tell(member, "A message from the team", "moderation-warning", reason=reason, note=message)
+        entry = log(staff, "warn_member", "member", member.id, label=member.name, reason=reason, note=message)
+        decision = appeals.record(entry, member.id, label=member.name, note=message, content=message)
+        subject = "A message from the team"
+        _tell(member, subject, "moderation-warning", reason=reason, note=message, statement=decision)
 
 
 def suspend_member(staff, member, days: int, reason: str, note: str = "") -> None:
@@ -240,7 +247,7 @@ def suspend_member(staff, member, days: int, reason: str, note: str = "") -> Non
         Member.update(status="suspended", suspended_until=until, suspension_reason=why).where(
             Member.id == member.id
         ).execute()
-        log(
+        entry = log(
             staff,
             "suspend_member",
             "member",
@@ -249,7 +256,11 @@ def suspend_member(staff, member, days: int, reason: str, note: str = "") -> Non
             reason=reason,
             note=f"{days} days. {note}".strip(),
         )
-        _tell(member, "Your membership is suspended", "moderation-suspended", until=until, why=why)
+        decision = appeals.record(
+            entry, member.id, label=member.name, note=note, detail=f"For {days} day{'s' if days > 1 else ''}."
+        )
+        subject = "Your membership is suspended"
+        _tell(member, subject, "moderation-suspended", until=until, why=why, statement=decision)
 
 
 def lift_suspension(staff, member) -> None:
@@ -275,13 +286,7 @@ def delete_member(
     reason, note = _reason(reason, note)
     email = member.email
     with db.atomic():
-        _tell(
-            member, "Your account is deleted", "moderation-deleted", reason=reason, note=note, deleting=True
-        )
-        if block_email:
-            BlockedEmail.insert(email=email).on_conflict_ignore().execute()
-        close_account(member, posts="remove" if remove_posts else "keep")
-        log(
+        entry = log(
             staff,
             "delete_member",
             "member",
@@ -291,6 +296,13 @@ def delete_member(
             note=f"{note} Posts {'removed' if remove_posts else 'kept'}; "
             f"email {'blocked' if block_email else 'freed'}.".strip(),
         )
+        decision = appeals.record_deletion(entry, member, note, remove_posts, email if block_email else "")
+        subject = "Your account is deleted"
+        context = {"reason": reason, "note": note, "deleting": True, "statement": decision}
+        _tell(member, subject, "moderation-deleted", **context)
+        if block_email:
+            BlockedEmail.insert(email=email).on_conflict_ignore().execute()
+        close_account(member, posts="remove" if remove_posts else "keep")
 
 
 # What a member who deletes their own account leaves behind of their profile: nothing personal.

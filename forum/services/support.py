@@ -14,7 +14,7 @@ from ..mail import outbox as mail
 from ..models import Member, Post, Thread, normalise_email, utcnow
 from ..models.db import db
 from ..models.support import STATUSES, TOPICS, SupportReply, SupportRequest
-from . import moderating
+from . import appeals, moderating
 
 MAX_MESSAGE = 5000
 # A form sent sooner than this after it was shown was filled by a program; older than a day, it
@@ -97,6 +97,8 @@ def create(sender, data: dict, host: str | None = None) -> SupportRequest:
         if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             raise Invalid("Give an email address we can answer to.", field="email")
     link = _check_link(sender, data.get("link", ""), host) if topic.startswith("complaint") else ""
+    if topic == "appeal" and not (data.get("reference") or "").strip():
+        raise Invalid("Give the reference from the team's email about the decision.", field="reference")
     with db.atomic():
         request = SupportRequest.create(
             member=sender.id if signed_in else None,
@@ -106,6 +108,9 @@ def create(sender, data: dict, host: str | None = None) -> SupportRequest:
             link=link,
             admins_only=topic == "complaint_staff",
         )
+        if topic == "appeal":
+            # Waits in the Moderation area's Appeals, linked to its decision and to this request.
+            appeals.appeal_by_reference(sender, data["reference"], message, email, request.id)
         body = render_template(
             "email/support-receipt.txt",
             request=request,

@@ -105,7 +105,7 @@ def init_app(app):
     query (once for a whole page of rows); no other one does."""
     # Imported here: the blueprints' modules import the web layer, which imports this one.
     from .. import policy
-    from ..blueprints import feeds, library, reports, selfmod, uploads
+    from ..blueprints import appeals, feeds, library, reports, selfmod, uploads
     from ..blueprints.threads import kept_blocks, posts
     from ..links import asset_url, link, row_link
     from ..models import MODERATION_REASONS, SHARING
@@ -149,4 +149,7 @@ def init_app(app):
         load_reported_by_me=reports.load_reported_by_me,
         load_open_report_counts=reports.load_open_report_counts,
         load_resource_cards=library.load_resource_cards,
+        load_post_decisions=appeals.load_post_decisions,
+        load_account_decisions=appeals.load_account_decisions,
+        load_support_appeal=appeals.load_support_appeal,
     )
