@@ -83,8 +83,13 @@ def test_staff_on_their_own_review_and_a_restore_needs_no_appeal(app, people, po
         f"/moderation/posts/{post_id}/restore", data={"reason": "other", "note": "x"}
     )
     assert count(app, Decision) == 1
+    # Reports hide it again afterwards: that is no staff decision, and the old one does not come back.
+    with app.app_context():
+        reporter = Member.get_by_id(people.other_staff.id)
+        reporting.report(reporter, reporting.load_target(reporter, "post", post_id), {"reason": "spam"})
+        assert Post.get_by_id(post_id).status == "hidden"
     page = text(signed_in(app, "author@example.org").get("/my/posts"))
-    assert ">Appeal</button>" not in page
+    assert ">Appeal</button>" not in page and "Hidden while the team reviews reports" in page
     refused = signed_in(app, "author@example.org").post(
         f"/my/decisions/{decision.id}/appeal", data={"body": "Why"}
     )
@@ -469,3 +474,48 @@ def test_the_log_is_linked_from_the_footer_and_the_help(app, people):
     assert "Moderation log</a>" not in text(app.test_client().get("/"))
     help_page = text(app.test_client().get("/help/appeals"))
     assert "Decisions and appeals" in help_page and "/moderation-log" in help_page
+
+
+def test_a_post_a_lead_hid_in_their_groups_space_is_appealed_to_staff(app, cast, outbox):
+    cast("lead", "group_member", "staff", "other")
+    with app.app_context():
+        space = Category.get(Category.group == cast.group)
+        post = posting.start_thread(
+            Member.get_by_id(cast.group_member.id), space, {"title": "Our plans", "message": "Group words"}
+        )
+        moderating.act_on_post(Member.get_by_id(cast.lead.id), Post.with_thread(post.id), "hide", "promotion")
+        decision = Decision.get()
+    assert decision.by_lead and decision.started_by == "lead" and decision.group_id == cast.group.id
+    assert "A lead of the group hid your post in “Our plans”." in outbox()[-1].body_text
+    appeal = appealed_by(app, "group.member@example.org", decision)
+    staff = signed_in(app, "staff@example.org")
+    assert "a lead of the group" in text(staff.get(f"/moderation/appeals/{appeal.id}"))
+    staff.post(f"/moderation/appeals/{appeal.id}", data={"outcome": "reverse", "reason": "Not promotion"})
+    with app.app_context():
+        assert Post.get_by_id(post.id).status == "visible"
+    outside = text(signed_in(app, "other@example.org").get("/moderation-log"))
+    assert "Reversed a decision on appeal" in outside and "Our plans" not in outside
+    inside = text(signed_in(app, "group.member@example.org").get("/moderation-log"))
+    assert "Our plans" in inside
+
+
+def test_a_staff_members_own_appeal_is_decided_by_someone_else(app, people, post_id):
+    with app.app_context():
+        own = posting.reply(
+            Member.get_by_id(people.other_staff.id), Thread.get_by_id(1), {"message": "Staff words"}
+        )
+    decision = hide(app, post=own.id)
+    appeal = appealed_by(app, "other.staff@example.org", decision)
+    mine = signed_in(app, "other.staff@example.org")
+    assert "This appeal is your own" in text(mine.get(f"/moderation/appeals/{appeal.id}"))
+    refused = mine.post(f"/moderation/appeals/{appeal.id}", data={"outcome": "reverse", "reason": "Me"})
+    assert refused.status_code == 403 and "your own" in text(refused)
+    with app.app_context():
+        assert Appeal.get().status == "waiting" and Post.get_by_id(own.id).status == "hidden"
+
+
+def appealed_by(app, email, decision, body="Please look again"):
+    client = signed_in(app, email)
+    assert client.post(f"/my/decisions/{decision.id}/appeal", data={"body": body}).status_code == 302
+    with app.app_context():
+        return Appeal.get(Appeal.decision == decision.id)

@@ -10,12 +10,12 @@ from datetime import timedelta
 from statistics import median
 
 from flask import current_app
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from .. import policy
 from ..errors import Invalid, NotFound
 from ..links import absolute_url
-from ..models import Post, utcnow
+from ..models import LogEntry, Post, utcnow
 from ..models.appeals import (
     GROUP_RULE,
     POST_DECISIONS,
@@ -160,10 +160,26 @@ def _with_appeals(decisions: list) -> list:
     return decisions
 
 
-def _post_stands(decision, status: str | None) -> bool:
-    """A decision on a post stands while the post is as it left it (staff may have restored it since,
-    or the author withdrawn it)."""
+def _post_stands(decision, status: str | None, restored: dict) -> bool:
+    """A decision on a post stands while the post is as it left it and nobody restored it since (the
+    author may have withdrawn it, or reports hidden it again after staff restored it).
+    `restored`: {post id: the id of the latest log entry that restored it}."""
+    if restored.get(decision.post_id, 0) > decision.entry_id:
+        return False
     return status == ("hidden" if decision.action == "hide_post" else "removed")
+
+
+def _restored(post_ids) -> dict:
+    query = (
+        LogEntry.select(LogEntry.target_id, fn.MAX(LogEntry.id))
+        .where(
+            (LogEntry.target_type == "post")
+            & LogEntry.target_id.in_(sorted(post_ids))
+            & (LogEntry.action == "restore_post")
+        )
+        .group_by(LogEntry.target_id)
+    )
+    return dict(query.tuples()) if post_ids else {}
 
 
 def on_posts(member, posts) -> dict:
@@ -181,8 +197,9 @@ def on_posts(member, posts) -> dict:
     )
     for decision in query.order_by(Decision.id):
         found[decision.post_id] = decision
+    restored = _restored([p for p, d in found.items() if statuses[p] in ("hidden", "removed")])
     for decision in _with_appeals(list(found.values())):
-        decision.stands = _post_stands(decision, statuses[decision.post_id])
+        decision.stands = _post_stands(decision, statuses[decision.post_id], restored)
     return {k: d for k, d in found.items() if d.stands or d.appeal is not None or d.reversed_at}
 
 
@@ -206,7 +223,7 @@ def _load(decision) -> Decision:
     decision.stands = True
     if decision.about_post:
         post = Post.get_or_none(Post.id == decision.post_id)
-        decision.stands = post is not None and _post_stands(decision, post.status)
+        decision.stands = post is not None and _post_stands(decision, post.status, _restored([post.id]))
     return decision
 
 
