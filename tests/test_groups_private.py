@@ -407,7 +407,8 @@ def test_lines_about_a_groups_events_and_reports_go_when_their_reader_leaves(app
         notifying.send_digests("daily", utcnow() + timedelta(seconds=1))
         for who in ("group_member", "lead"):
             # The removal's own statement of reasons names the group they were in, and only that.
-            sent = "".join(m.subject + m.body_text for m in mails_to(cast[who]) if m.kind != "moderation-group")
+            mails = [m for m in mails_to(cast[who]) if m.kind != "moderation-group"]
+            sent = "".join(m.subject + m.body_text for m in mails)
             assert "Quillwort walk" not in sent and not leaks(sent), who
     for who in ("group_member", "lead"):
         body = text(signed_in(app, cast[who]).get("/notifications"))
