@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import blueprints, commands, config, errors, web
 from .models import db
-from .web import conditional, limits, login, templating
+from .web import conditional, limits, login, page_cache, templating
 
 csrf = CSRFProtect()
 htmx = Htmx()
@@ -26,10 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     except config.ConfigError as exc:
         # One line naming the setting, not a traceback.
         raise SystemExit(f"belong-forum cannot start: {exc}") from None
-    if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
-
     csrf.init_app(app)
     htmx.init_app(app)
     web.init_app(app)
@@ -42,4 +38,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     blueprints.register(app)
     limits.skip_idle_check(app)
+    # Around the app: the visitors' page cache, then the proxy fix-up (the cache keys on the scheme,
+    # host and root the proxy reports).
+    page_cache.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     return app

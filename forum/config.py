@@ -45,6 +45,13 @@ def load(app, overrides=None):
         MAIL_URL=env.get("FORUM_MAIL_URL") or None,
         MAIL_FROM=env.get("FORUM_MAIL_FROM") or "forum@localhost",
         RATELIMIT_STORAGE_URI=env.get("FORUM_RATELIMIT_STORAGE_URL", "memory://"),
+        # The visitors' page cache (forum/web/page_cache.py): in each worker's memory, or in Redis
+        # (this URL, else the rate limits' Redis) when several app servers run. FORUM_PAGE_CACHE=off
+        # draws every page; a kept page lives at most PAGE_CACHE_SECONDS.
+        CACHE_URL=env.get("FORUM_CACHE_URL") or None,
+        PAGE_CACHE=(env.get("FORUM_PAGE_CACHE") or "on").strip().lower() not in ("off", "0", "false", "no"),
+        PAGE_CACHE_BYTES=64 * 1024 * 1024,
+        PAGE_CACHE_SECONDS=600,
         # Posts are text; uploads raise this on their own routes when they land.
         MAX_CONTENT_LENGTH=1024 * 1024,
         # Tokens live as long as the session, so a page left open for hours still posts.

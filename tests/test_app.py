@@ -45,10 +45,13 @@ def test_security_headers_on_every_page(client, path):
     assert "HX-Request" in headers["Vary"]
 
 
-def test_session_cookie_is_httponly_lax_and_secure_over_https(app):
-    plain = app.test_client().get("/").headers["Set-Cookie"]
+def test_session_cookie_is_httponly_lax_and_secure_over_https(make_app):
+    # The sign-in page's form carries a CSRF token, so it starts a session (a visitor's reading
+    # pages set no cookie at all: test_page_cache.py).
+    app = make_app(WTF_CSRF_ENABLED=True)
+    plain = app.test_client().get("/sign-in").headers["Set-Cookie"]
     assert "HttpOnly" in plain and "SameSite=Lax" in plain and "Secure" not in plain
-    secure = app.test_client().get("/", base_url="https://forum.example").headers["Set-Cookie"]
+    secure = app.test_client().get("/sign-in", base_url="https://forum.example").headers["Set-Cookie"]
     assert "Secure" in secure
 
 

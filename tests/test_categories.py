@@ -9,6 +9,7 @@ from helpers import signed_in, text
 
 from forum.models import THREADS_PER_PAGE, Category, Post, ReadState, Thread
 from forum.services import categories
+from forum.web.page_cache import page_cache
 
 HTMX = {"HX-Request": "true"}
 START = datetime(2025, 3, 1, 9, 0)
@@ -325,6 +326,8 @@ def test_pages_cost_the_same_whatever_their_length(
         if i % 2:
             read(app, people["member"], thread, 1)
     client = app.test_client() if viewer == "visitor" else signed_in(app, "member@example.org")
+    # What drawing each page costs: without the visitors' page cache in front of the app.
+    app.wsgi_app = page_cache(app).wsgi_app
 
     def cost(url, **headers):
         with count_queries() as queries:

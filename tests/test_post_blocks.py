@@ -23,6 +23,13 @@ def same(html: str) -> str:
 
 
 @pytest.fixture
+def app(make_app):
+    """With the visitors' page cache off: these tests compare what the kept blocks draw, and a
+    visitor's second request would otherwise come whole from the page cache (test_page_cache.py)."""
+    return make_app(PAGE_CACHE=False)
+
+
+@pytest.fixture
 def busy_thread(app, make_thread, members, make_member):  # noqa: F811
     """Posts of every kind: the author's own, another member's, hidden, removed, withdrawn, one
     reported by `other`, one by a member `other` muted."""

@@ -1,6 +1,9 @@
 """The one database proxy, opened from FORUM_DATABASE_URL, and the migrations that shape it."""
 
 import logging
+import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -92,6 +95,77 @@ def init_app(app):
     def close_connection(exc):
         if not db.is_closed():
             db.close()
+
+
+# -- who is told of committed writes (the visitors' page cache: forum/web/page_cache.py) -------------
+
+# The table a write statement changes, as peewee writes it (INSERT INTO "post", UPDATE "thread",
+# DELETE FROM "member", INSERT OR IGNORE INTO ...) and as the search index's own SQL does (unquoted).
+WRITTEN_TABLE = re.compile(
+    r'\s*(?:INSERT|REPLACE|UPDATE|DELETE)(?:\s+OR\s+\w+)?(?:\s+INTO|\s+FROM)?\s+"?(\w+)"?', re.IGNORECASE
+)
+# The columns an UPDATE sets: each appears as `"name" = ` (peewee quotes every column it sets).
+SET_COLUMN = re.compile(r'"(\w+)" = ')
+# Statements that change no row: reads, and the transaction's own.
+READING = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA", "SET", "SHOW",
+           "EXPLAIN", "VALUES")
+
+
+def written(sql: str) -> tuple[str, tuple[str, ...] | None] | None:
+    """What a statement writes: None for a statement that changes no row, else (table, the columns an
+    UPDATE sets, or None for an INSERT, a DELETE or a statement not understood: every column). A
+    statement of any other kind (DDL, a CTE that writes) is ("", None): an unknown table."""
+    head = sql.lstrip()[:10].upper()
+    if head.startswith(READING):
+        return None
+    if head.startswith("WITH") and not re.search(r"\b(INSERT|UPDATE|DELETE)\b", sql, re.IGNORECASE):
+        return None
+    match = WRITTEN_TABLE.match(sql)
+    if match is None:
+        return ("", None)
+    table = match.group(1).lower()
+    if not head.startswith("UPDATE"):
+        return (table, None)
+    setting = sql[match.end():]
+    setting = setting[: setting.find(" WHERE ")] if " WHERE " in setting else setting
+    return (table, tuple(SET_COLUMN.findall(setting)) or None)
+
+
+def tell_commits(database, matters: Callable[[str, tuple | None], bool], changed: Callable[[], None]):
+    """Call `changed()` once each transaction that wrote something that `matters(table, columns)`
+    has committed, or at once for such a statement outside a transaction (the forum's connections
+    run in autocommit mode between transactions). One place every write passes through, whichever
+    service, command or test made it: peewee's query hooks see every statement this database runs,
+    and its after_commit runs `changed` only once the transaction's COMMIT succeeded (a rolled back
+    transaction changed nothing, so it is forgotten). After the commit, never before: a page drawn
+    between the two would be kept as current."""
+    told = threading.local()
+
+    def once_committed():
+        told.transaction = None
+        try:
+            changed()
+        except Exception:  # the write is committed: a failure to tell must not make it look failed
+            logging.getLogger("forum").exception("Could not tell the page cache of a committed write")
+
+    def hook(event) -> None:
+        if event.exception is not None:
+            return
+        change = written(event.sql)
+        if change is None or not matters(*change):
+            return
+        transaction = database.top_transaction()
+        if transaction is None:
+            once_committed()
+        elif getattr(told, "transaction", None) is not transaction:
+            told.transaction = transaction
+            try:
+                database.after_commit(once_committed)
+            except ValueError:  # a manual_commit block, which the forum never opens: tell at once
+                once_committed()
+
+    database.query_hooks.append(hook)
+    return hook
 
 
 def close_all() -> None:

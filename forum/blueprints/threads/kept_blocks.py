@@ -21,7 +21,9 @@ A new input to `_post.html` that depends on who is looking must join `_viewer_ki
 (tests/test_post_blocks.py compares cached pages with freshly drawn ones).
 
 The CSRF token in a block's forms belongs to the session that drew it: it is stored as a marker
-and the viewer's own token is put back when the block is used. Posts with photos are drawn each
+and the viewer's own token is put back when the block is used. A block without a form that posts
+(every block a visitor sees) makes no token at all, so a visitor's page sets no session cookie and
+can be shared (forum/web/page_cache.py). Posts with photos are drawn each
 time (their controls depend on more than the post), and so are posts that link a resource in
 the library (whose card shows only to those who may see the resource); both are rare.
 """
@@ -29,7 +31,7 @@ the library (whose card shows only to those who may see the resource); both are 
 from collections import OrderedDict
 from threading import Lock
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -122,9 +124,9 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
     """The page's posts, as `{% for post in posts %}{% include "threads/_post.html" %}` drew them
     (each preceded by `before`, the loop's newline and indent), from the cache where it can."""
     cache = block_cache()
-    viewer = current_user
-    viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
-    token = generate_csrf()
+    viewer = current_user._get_current_object()
+    viewer_id = viewer.id if viewer.is_authenticated else None
+    token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     common = (
         _viewer_kind(viewer),
         _thread_key(thread, viewer if viewer_id is not None else None),
@@ -148,9 +150,11 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
         block = cache.get(key)
         if block is None:
             block = _draw(post, thread, last_read, photos, reported, open_reports)
-            cache.put(key, block.replace(token, CSRF_MARK))
-        else:
-            block = block.replace(CSRF_MARK, token)
+            # The session's token, if drawing the block made one (a visitor's blocks have none).
+            token = g.get(token_name)
+            cache.put(key, block.replace(token, CSRF_MARK) if token else block)
+        elif CSRF_MARK in block:
+            block = block.replace(CSRF_MARK, generate_csrf())
         parts.append(block)
     # Output of the autoescaping templates, as an include would have inserted it.
     return Markup("".join(before + part for part in parts))  # noqa: S704
