@@ -10,8 +10,8 @@ from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 from forum.models import Thread
 from forum.services import posting
 
-# What Chromium and Firefox send. Static files are compressed as they stream, which Flask-Compress
-# does with zstd, brotli or deflate (not gzip): browsers of the last years take them all.
+# What Chromium and Firefox send: pages come compressed with zstd, static files with the smallest
+# of the encodings compressed when the app started (brotli, for these).
 GZIP = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 # A realistic reply: a few paragraphs, a list and a link, like the posts members write.
 MESSAGE = (

@@ -148,8 +148,11 @@ class WithoutControls:
 
 
 def init_app(app):
+    from . import static_files
+
     # Before any blueprint adds its rules, which take their converter when added.
     app.url_map.converters["int"] = RowIdConverter
     app.request_class = type("ForumRequest", (WithoutControls, app.request_class), {})
     app.session_interface = SessionInterface()
     app.after_request(add_response_headers)
+    static_files.init_app(app)

@@ -3,8 +3,9 @@ not changed since the member's browser last fetched it answers 304 with no body.
 
 Compression is Flask-Compress, in the app, so the forum is small on the wire even with no proxy in
 front (the README's production proxy may compress instead; the `Content-Encoding` already set by
-the app is then left alone). Static files are compressed too, and cached for a year by their
-versioned URLs, so a browser fetches each version once.
+the app is then left alone). Static files are compressed once, when the app starts, at better
+levels than a request can afford (static_files.py), and cached for a year by their versioned URLs,
+so a browser fetches each version once.
 
 Why the ETag hashes the rendered page rather than the rows it shows: a thread page shows its
 thread, its posts and their authors, but also what the viewer reported, staff's open-report
@@ -88,12 +89,24 @@ def init_app(app):
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     # Flask-Compress's own conditional pass runs on every response, formatting a Date header and
     # comparing validators that were mostly not asked about, a cost every request paid
-    # (docs/performance.md). Pages answer conditional requests themselves (`conditional`); a
-    # compressed static file's ETag gains ":zstd" after send_file compared it, so a request that
-    # brings a validator is compared again once compressed, and no other is.
+    # (docs/performance.md). Pages answer conditional requests themselves (`conditional`), and
+    # static files too (static_files.py); any other response with a strong ETag that Compress
+    # changes (it adds ":zstd") is compared again once compressed, when the request brings a
+    # validator, and no other is.
     app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
     app.after_request(_revalidate_compressed)  # before Compress's: after_request runs last-first
+    # Static files come compressed already, at better levels (static_files.py): Compress is
+    # registered here to leave them alone, the file as it is included (for a client that takes
+    # none of their encodings; Compress would answer one that refused gzip with q=0 with gzip).
+    app.config["COMPRESS_REGISTER"] = False
     compress.init_app(app)
+    app.after_request(_compress_pages)
+
+
+def _compress_pages(response):
+    if request.endpoint == "static":
+        return response
+    return compress.after_request(response)
 
 
 def _revalidate_compressed(response):
