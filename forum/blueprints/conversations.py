@@ -17,7 +17,7 @@ from ..models.conversations import REPORT_CONTEXT
 from ..models.reports import Report
 from ..policy import can, requires
 from ..policy.conversations import send_refusal
-from ..services import conversations
+from ..services import conversation_records, conversations
 from ..web import add_form_error, announce, row_id
 
 bp = Blueprint("conversations", __name__)
@@ -211,13 +211,13 @@ def message(message_id):
 @requires("moderate")
 def review(message_id):
     found = conversations.load_message(current_user, message_id)
-    around, reports = conversations.reported_context(current_user, found)
+    around, reports = conversation_records.reported_context(current_user, found)
     return render_template(
         "conversations/review.html",
         reported=found,
         around=around,
         reports=reports,
-        people=conversations.people_of(found.conversation),
+        people=conversation_records.people_of(found.conversation),
         context_size=REPORT_CONTEXT,
         dismiss_form=DismissForm(formdata=None),
     )
@@ -230,7 +230,7 @@ def dismiss(message_id):
     form = DismissForm()
     if not form.validate_on_submit():
         raise DomainError("Use at most 2,000 characters for the note.")
-    decided = conversations.dismiss_reports(current_user, found, form.outcome_note.data or "")
+    decided = conversation_records.dismiss_reports(current_user, found, form.outcome_note.data or "")
     done = f"Dismissed {len(decided)} report{'s' if len(decided) > 1 else ''}."
     if request.htmx and request.form.get("queue"):
         body = render_template("moderation/_queue_done.html", key=f"message-{found.id}", message=done)

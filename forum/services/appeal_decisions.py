@@ -169,7 +169,7 @@ def _back_in_group(decision) -> str:
         .where((GroupMember.group == group) & (GroupMember.member == member.id))
         .exists()
     ):
-        groups._put(group, member, "member")
+        groups.put_in_group(group, member, "member")
     return f"You are a member of {group.name} again."
 
 

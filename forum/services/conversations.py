@@ -16,36 +16,42 @@ reads), and the notification, emailed at once, in a digest or never as the membe
 the messages are there, folded away, as muted members' posts are.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from peewee import Case, IntegrityError, fn
+from peewee import IntegrityError, fn
 
 from .. import policy
-from ..errors import Conflict, Invalid, NotFound
-from ..links import absolute_url, path_for
+from ..errors import Invalid, NotFound
+from ..links import absolute_url
 from ..mail import outbox as mail
 from ..models import Member, Mute, utcnow
 from ..models.conversations import (
-    CONVERSATIONS_PER_PAGE,
-    MESSAGES_PER_PAGE,
-    REPORT_CONTEXT,
     Conversation,
     Participant,
     PrivateMessage,
-    conversations_of,
     participant_view,
 )
 from ..models.db import db
-from ..models.directory import ContactRequest
 from ..models.notifications import Notification
-from ..models.reports import Report
-from ..policy.conversations import NO_SUCH_CONVERSATION
 from . import email_replies, notifying
+from .conversation_pages import (  # noqa: F401,E402 (read from conversations by callers)
+    KIND,
+    Page,
+    Start,
+    check_may_start,
+    conversation_for,
+    existing_with,
+    inbox,
+    link_to,
+    load_message,
+    locate,
+    mark_read,
+    page,
+    start_terms,
+)
 from .text import render_markdown
 
-KIND = "message"
 # A brake on a flood, well above what a conversation needs (posting's pace applies as well).
 MESSAGES_PER_HOUR = 60
 MAX_MESSAGE_LENGTH = 10_000
@@ -55,153 +61,6 @@ class MessagingTooFast(Invalid):
     """Sent again too soon, or too many in the hour: nothing is sent, the text is kept."""
 
     status = 429
-
-
-@dataclass
-class Start:
-    """What policy.start_refusal reads: the member to write to (None if there is nobody by that
-    id), and whether a contact request between the two was accepted."""
-
-    other: Member | None
-    accepted: bool
-
-
-@dataclass
-class Page:
-    messages: list
-    # The number to pass as `before` for earlier messages, or None at the start.
-    earlier: int | None
-
-
-# -- reading -------------------------------------------------------------------------------------
-
-
-def conversation_for(member, conversation_id: int):
-    """The member's side of a conversation with everything its page needs (one query); NotFound
-    for a conversation they are not in, so nobody learns which conversations exist."""
-    signed_in = getattr(member, "is_authenticated", False)
-    view = participant_view(member.id, conversation_id) if signed_in else None
-    if view is None or not policy.can(member, "read_conversation", view):
-        raise NotFound(NO_SUCH_CONVERSATION)
-    return view
-
-
-def existing_with(member, other_id: int):
-    """The member's conversation with another member, if they have one."""
-    found = Conversation.between(member.id, other_id)
-    return conversation_for(member, found.id) if found is not None else None
-
-
-def start_terms(member, other_id: int) -> Start:
-    other = Member.get_or_none(Member.id == other_id)
-    accepted = (
-        other is not None
-        and ContactRequest.select()
-        .where(
-            (ContactRequest.status == "accepted")
-            & (
-                ((ContactRequest.sender == member.id) & (ContactRequest.recipient == other.id))
-                | ((ContactRequest.sender == other.id) & (ContactRequest.recipient == member.id))
-            )
-        )
-        .exists()
-    )
-    return Start(other, accepted)
-
-
-def check_may_start(member, other_id: int) -> Start:
-    terms = start_terms(member, other_id)
-    policy.require(member, "start_conversation", terms)
-    return terms
-
-
-def inbox(member, page: int = 1):
-    """(conversations on this page, whether there are more): one query."""
-    policy.require(member, "read_conversations")
-    rows = conversations_of(member.id, page)
-    return rows[:CONVERSATIONS_PER_PAGE], len(rows) > CONVERSATIONS_PER_PAGE
-
-
-def page(view, before: int | None = None) -> Page:
-    """A page of the conversation's messages, oldest first: the latest ones, or those before
-    message number `before`. One query."""
-    rows = PrivateMessage.page_of(view.conversation_id, before)
-    for row in rows:
-        row.conversation = view.conversation  # for the policy, without a query per message
-    if len(rows) > MESSAGES_PER_PAGE:
-        rows = rows[1:]
-        return Page(rows, rows[0].number)
-    return Page(rows, None)
-
-
-def mark_read(member, view) -> None:
-    """The member has seen the conversation to its end: their unread count for it goes to zero,
-    its total on their row comes down by as much, and the notification of it is read. Nothing is
-    written when there is nothing new."""
-    count = view.conversation.message_count
-    if not view.unread and view.last_read >= count:
-        return
-    with db.atomic():
-        changed = (
-            Participant.update(unread=0, last_read=count)
-            .where((Participant.id == view.id) & (Participant.unread == view.unread))
-            .execute()
-        )
-        if changed and view.unread:
-            _read_down(member, view)
-    view.unread, view.last_read = 0, count
-
-
-def _read_down(member, view) -> None:
-    Member.update(unread_messages=_less(Member.unread_messages, view.unread)).where(
-        Member.id == member.id
-    ).execute()
-    member.unread_messages = max(member.unread_messages - view.unread, 0)
-    told = (
-        Notification.update(read_at=utcnow())
-        .where(
-            (Notification.recipient == member.id)
-            & (Notification.kind == KIND)
-            & (Notification.link == _link(view.conversation_id))
-            & Notification.read_at.is_null()
-        )
-        .execute()
-    )
-    if told:
-        Member.update(unread_notifications=_less(Member.unread_notifications, told)).where(
-            Member.id == member.id
-        ).execute()
-        member.unread_notifications = max(member.unread_notifications - told, 0)
-
-
-def _less(column, n: int):
-    """column - n, never below zero (two tabs reading at once)."""
-    return Case(None, [(column > n, column - n)], 0)
-
-
-def _link(conversation_id: int) -> str:
-    return path_for("conversations.conversation", conversation_id=conversation_id)
-
-
-def locate(member, message) -> str:
-    """Where a message is shown to this member: its place in the conversation for one of the
-    two, the page with the messages around it for staff once it is reported."""
-    if member.id in message.conversation.member_ids:
-        latest = message.number > message.conversation.message_count - MESSAGES_PER_PAGE
-        before = None if latest else message.number + MESSAGES_PER_PAGE // 2
-        where = path_for("conversations.conversation", conversation_id=message.conversation_id, before=before)
-        return f"{where}#message-{message.number}"
-    if policy.can(member, "review_message", message):
-        return path_for("conversations.review", message_id=message.id)
-    raise NotFound("There is no such message, or you cannot see it.")
-
-
-def load_message(member, message_id: int):
-    """A message the member may read (one of the two, or staff once it is reported), else NotFound."""
-    message = PrivateMessage.for_report(message_id)
-    if message is None or not policy.can(member, "read_message", message):
-        raise NotFound("There is no such message, or you cannot see it.")
-    return message
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -323,7 +182,7 @@ def _write(member, view, text: str, submission: str | None) -> PrivateMessage:
 def _tell(author, other, conversation_id: int, message) -> None:
     """One notification per conversation while it is unread, so the bell does not count every
     message; each message is still emailed to a member who wants them at once."""
-    link = _link(conversation_id)
+    link = link_to(conversation_id)
     text = f"{author.name} sent you a message"
     email = notifying.Email(
         "message",
@@ -437,98 +296,3 @@ def block(member, view) -> None:
 
 def reopen(member, view) -> None:
     _close(member, view, "reopen_conversation", left_at=None, blocked_at=None)
-
-
-# -- for staff: a reported message and the messages around it ------------------------------------
-
-
-def reported_context(staff, message) -> tuple[list, list]:
-    """(the messages around a reported message, as they were when it was first reported; the
-    reports on it with their reporters). Only staff, only a reported message: conversations are
-    otherwise closed to them."""
-    if not policy.can(staff, "review_message", message):
-        raise NotFound("There is no such message, or you cannot see it.")
-    first_report = Report.select(fn.MIN(Report.created_at)).where(
-        (Report.target_type == "message") & (Report.target_id == message.id)
-    )
-    around = list(
-        PrivateMessage.select(PrivateMessage, Member)
-        .join(Member, on=(PrivateMessage.author == Member.id))
-        .where(
-            (PrivateMessage.conversation == message.conversation_id)
-            & PrivateMessage.number.between(message.number - REPORT_CONTEXT, message.number + REPORT_CONTEXT)
-            & ((PrivateMessage.created_at <= first_report) | (PrivateMessage.id == message.id))
-        )
-        .order_by(PrivateMessage.number)
-    )
-    reports = list(
-        Report.select(Report, Member)
-        .join(Member, on=(Report.reporter == Member.id))
-        .where((Report.target_type == "message") & (Report.target_id == message.id))
-        .order_by(Report.created_at, Report.id)
-    )
-    return around, reports
-
-
-def dismiss_reports(staff, message, note: str = "") -> list:
-    """No action on a reported message: its open reports are closed, each reporter told, and the
-    log says so without naming anyone (a private conversation stays private in the public log)."""
-    from . import moderating, reporting  # they load report targets, which load messages from here
-
-    with db.atomic():
-        decided = reporting.resolve_all(staff, "message", message.id, "dismissed", note)
-        if not decided:
-            raise Conflict("These reports were already decided, perhaps by another staff member.")
-        moderating.log(staff, "dismiss_reports", "message", message.id, label="A private message", note=note)
-    return decided
-
-
-def people_of(conversation) -> dict[int, Member]:
-    """The two members of a conversation by id (staff's page names both)."""
-    return {m.id: m for m in Member.select().where(Member.id.in_(list(conversation.member_ids)))}
-
-
-# -- My data -------------------------------------------------------------------------------------
-
-
-def _when(dt):
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
-
-
-def _name(person) -> str:
-    return "Former member" if person.status == "deleted" else person.name
-
-
-def export_for(member) -> list[dict]:
-    """The member's conversations, those they left too, with every message in them: two queries."""
-    Other = Member.alias()
-    sides = list(
-        Participant.select(Participant, Other.id, Other.name, Other.status)
-        .join(Other, on=(Participant.other == Other.id), attr="other")
-        .where(Participant.member == member.id)
-        .order_by(Participant.conversation)
-    )
-    messages: dict[int, list] = {side.conversation_id: [] for side in sides}
-    if messages:
-        for message in (
-            PrivateMessage.select()
-            .where(PrivateMessage.conversation.in_(list(messages)))
-            .order_by(PrivateMessage.conversation, PrivateMessage.number)
-        ):
-            messages[message.conversation_id].append(message)
-    return [
-        {
-            "with": _name(side.other),
-            "left": _when(side.left_at),
-            "blocked": _when(side.blocked_at),
-            "messages": [
-                {
-                    "from": "you" if m.author_id == member.id else _name(side.other),
-                    "sent": _when(m.created_at),
-                    "message": m.body_md,
-                }
-                for m in messages[side.conversation_id]
-            ],
-        }
-        for side in sides
-    ]

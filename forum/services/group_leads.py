@@ -17,8 +17,9 @@ REASON_MAX = 500
 
 
 def _groups():
-    """services/groups.py, whose row keeping (_put, _take_out) every change goes through. Imported
-    when first used: that module names this one's functions, so this one cannot import it first."""
+    """services/groups.py, whose row keeping (put_in_group, take_out_of_group) every change goes
+    through. Imported when first used: that module names this one's functions, so this one
+    cannot import it first."""
     from . import groups
 
     return groups
@@ -53,7 +54,7 @@ def answer(lead, group, request_id: int, approve: bool) -> GroupRequest:
         if not changed:
             raise Conflict("This request was already answered by another lead.")
         if approve:
-            _groups()._put(group, request.member, "member")
+            _groups().put_in_group(group, request.member, "member")
         request.status = status
         notifying.group_request_answered(request, group)
     return request
@@ -128,7 +129,7 @@ def remove_member(lead, group, member_id: int, reason: str) -> Member:
     membership = membership_of(group, member_id)
     policy.require(lead, "remove_from_group", membership)
     with db.atomic():
-        if not _groups()._take_out(group, member_id):
+        if not _groups().take_out_of_group(group, member_id):
             raise Conflict("That member has already left the group.")
         entry = log(
             lead,
@@ -158,7 +159,7 @@ def set_lead(staff, group, member_id: int, lead: bool) -> Member:
     with db.atomic():
         if not lead and GroupMember.lead_count(group) <= 1:
             raise Conflict("This is the group's only lead: appoint another lead first.")
-        _groups()._put(group, membership.member, role)
+        _groups().put_in_group(group, membership.member, role)
         log(
             staff,
             "appoint_lead" if lead else "step_down_lead",

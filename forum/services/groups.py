@@ -50,7 +50,7 @@ def _recount(group_id: int) -> None:
     Group.update(member_count=count).where(Group.id == group_id).execute()
 
 
-def _put(group, member, role: str) -> bool:
+def put_in_group(group, member, role: str) -> bool:
     """Make `member` a member (or lead) of the group; False if they already were, as that."""
     row = GroupMember.get_or_none((GroupMember.group == group) & (GroupMember.member == member))
     if row is not None and row.role == role:
@@ -64,7 +64,7 @@ def _put(group, member, role: str) -> bool:
     return True
 
 
-def _take_out(group, member_id: int) -> bool:
+def take_out_of_group(group, member_id: int) -> bool:
     gone = (
         GroupMember.delete().where((GroupMember.group == group) & (GroupMember.member == member_id)).execute()
     )
@@ -154,7 +154,7 @@ def create_group(
                 group=group,
             )
             for lead in leads:
-                _put(group, lead, "lead")
+                put_in_group(group, lead, "lead")
     except IntegrityError:
         # Two admins creating the same name at once: the unique name index decides.
         raise Conflict(taken, field="name") from None
@@ -167,7 +167,7 @@ def add_member(group, member, lead: bool = False) -> bool:
     if member.status not in ("active", "suspended"):
         raise Invalid(f"{member.email} is not an active member.")
     with db.atomic():
-        added = _put(group, member, "lead" if lead else "member")
+        added = put_in_group(group, member, "lead" if lead else "member")
         _close_pending(group, member.id, "approved")
     return added
 
@@ -281,7 +281,7 @@ def join(member, group) -> None:
     _loaded(member, group)
     policy.require(member, "join_group", group)
     with db.atomic():
-        _put(group, member, "member")
+        put_in_group(group, member, "member")
         _close_pending(group, member.id, "approved")
 
 
@@ -317,7 +317,7 @@ def leave(member, group) -> None:
     _loaded(member, group)
     policy.require(member, "leave_group", group)
     with db.atomic():
-        if not _take_out(group, member.id):
+        if not take_out_of_group(group, member.id):
             raise Conflict("You are not in this group.")
         # The last lead leaving at once as another: checked again inside the transaction.
         if GroupMember.lead_count(group) == 0 and member.groups.get(group.id) == "lead":

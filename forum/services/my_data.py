@@ -13,7 +13,7 @@ from ..models.db import db
 from ..models.directory import ContactRequest, Expertise, MemberExpertise
 from ..models.notifications import Notification
 from ..models.reports import Report
-from . import conversations, event_lists, moderating, notification_reading, notifying
+from . import conversation_records, event_lists, moderating, notification_reading, notifying
 from .library_moderation import export as library_export
 from .passwords import matches
 
@@ -156,7 +156,7 @@ def export(member) -> dict:
             for c in contact
         ],
         # Their private conversations, both sides, as they read them on the forum.
-        "conversations": conversations.export_for(member),
+        "conversations": conversation_records.export_for(member),
         "muted_members": [m.name for m in muted],
         "watched_threads": [t.title for t in watched],
         # What the member was told (the line names whoever did it, as the page does) and how
