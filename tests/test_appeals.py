@@ -470,8 +470,9 @@ def test_an_open_account_appeals_on_its_pages_not_by_reference(app, people, post
 
 def test_the_log_is_linked_from_the_footer_and_the_help(app, people):
     assert 'href="/moderation-log"' in text(signed_in(app, "author@example.org").get("/help/"))
-    assert 'href="/moderation-log">Moderation log</a>' in text(signed_in(app, "author@example.org").get("/"))
-    assert "Moderation log</a>" not in text(app.test_client().get("/"))
+    footer_link = 'href="/moderation-log">Public log of the team’s actions</a>'
+    assert footer_link in text(signed_in(app, "author@example.org").get("/"))
+    assert "Public log of the team’s actions</a>" not in text(app.test_client().get("/"))
     help_page = text(app.test_client().get("/help/appeals"))
     assert "Decisions and appeals" in help_page and "/moderation-log" in help_page
 
