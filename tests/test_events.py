@@ -337,7 +337,7 @@ def test_the_events_page_upcoming_and_past(app, cast, practice):
     past = text(client.get("/events?when=past"))
     assert "Gone by" in past and ">Soon</a>" not in past
     category = text(client.get("/c/practice/events"))
-    assert ">Soon</a>" in category and "What’s on in Practice" in category
+    assert ">Soon</a>" in category and "Events in Practice" in category
     home = text(client.get("/"))
     assert "Coming up" in home and home.index(">Soon</a>") < home.index(">Later</a>")
     assert soon.id != later.id
