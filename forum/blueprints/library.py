@@ -212,6 +212,8 @@ def download(resource_id):
     path = library.path_of(version) if version is not None else None
     if path is None or not path.is_file():
         raise NotFound("There is no such version of this resource.")
+    if request.headers.get("Range") is None and request.method == "GET":
+        library.count_download(item)
     response = send_file(
         path,
         mimetype=FILE_TYPES[version.file_type][1],

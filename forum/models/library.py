@@ -101,6 +101,8 @@ class Resource(BaseModel):
     size_bytes = IntegerField()
     pages = IntegerField(null=True)
     version_count = IntegerField(default=1)
+    # Downloads of any version since counting began (migration 026): the staff's insights read it.
+    download_count = IntegerField(default=0)
     # The current version's words, for search: a PDF's read after it is stored, outside the
     # request ("pending", then "done" or "failed"); CSV and text at once.
     file_text = TextField(default="")

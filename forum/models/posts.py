@@ -42,6 +42,8 @@ class Post(BaseModel):
             (("thread", "number"), True),
             (("author", "submission"), True),
             (("author", "created_at"), False),
+            # A period's posts, for the staff's insights (migration 026).
+            (("created_at",), False),
         )
 
     @classmethod

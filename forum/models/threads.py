@@ -99,6 +99,8 @@ class Thread(BaseModel):
             # The category page: pinned first, then newest activity, keyset on (last_post_at, id).
             (("category", "pinned", "last_post_at", "id"), False),
             (("author", "created_at"), False),
+            # A period's threads, for the staff's insights (migration 026).
+            (("created_at",), False),
         )
 
     @classmethod

@@ -376,3 +376,8 @@ def load(viewer, resource_id: int) -> Resource:
     if resource is None or not policy.can(viewer, "see_resource", resource):
         raise NotFound("There is no such resource, or you cannot see it.")
     return resource
+
+
+def count_download(item: Resource) -> None:
+    """One more download of the resource, counted in the database, not read back: the staff's insights."""
+    Resource.update(download_count=Resource.download_count + 1).where(Resource.id == item.id).execute()
