@@ -341,6 +341,23 @@ ACCESS = {
         "/moderation/appeals/99999",
         {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 404, "admin": 404},
     ),
+    # Staff insights (issue #26): the page, each figure's chart and its CSV, for staff alone (a
+    # figure that does not exist: 404). All ten viewers named.
+    "/moderation/insights/": (
+        "GET",
+        "/moderation/insights/",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 200, "admin": 200},
+    ),
+    "/moderation/insights/<slug>.svg": (
+        "GET",
+        "/moderation/insights/reasons.svg",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 200, "admin": 200},
+    ),
+    "/moderation/insights/<slug>.csv": (
+        "GET",
+        "/moderation/insights/groups.csv",
+        {**SIGNED_OUT, **dict.fromkeys(MEMBERS_ALL, 403), "staff": 200, "admin": 200},
+    ),
     # A group's reports, for its leads and staff: the cast's group, "esol-practice" (listed, so a
     # member outside it is refused rather than not found); "{post}" is outside its space. Each of
     # the ten viewers of both matrices is named.
