@@ -9,6 +9,7 @@ beside it: a value shown as "fewer than 5" is left out of the chart and its labe
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -68,11 +69,12 @@ STYLE = Style(
     foreground_subtle="#5d6470",
     colors=LIGHT,
     font_family="system-ui, sans-serif",
-    title_font_size=18,
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=13,
+    title_font_size=17,
+    label_font_size=14,
+    major_label_font_size=14,
+    legend_font_size=14,
     value_font_size=12,
+    no_data_font_size=22,
 )
 
 
@@ -80,8 +82,15 @@ def _number(value):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _no_data(figure: Figure) -> str:
+    if any(value == FEWER for row in figure.rows for value in row[1:]):
+        return f"Only counts under {SMALL}: see the table"
+    return "Nothing in this period"
+
+
 def _label(row) -> str:
-    label = str(row[0])
+    # A week's row is named by its first day alone in the chart, to fit a phone.
+    label = str(row[0]).removeprefix("Week from ")
     if any(value == FEWER for value in row[1:]):
         label += f" ({FEWER})"
     return label
@@ -95,16 +104,16 @@ def svg(figure: Figure) -> bytes:
         js=[],
         disable_xml_declaration=False,
         explicit_size=False,
-        width=720,
-        height=420,
+        width=480,
+        height=360,
         title=figure.title,
         legend_at_bottom=True,
-        legend_at_bottom_columns=2,
+        legend_at_bottom_columns=1,
         print_values=False,
         show_y_guides=True,
         truncate_label=-1,
         truncate_legend=-1,
-        no_data_text="Nothing in this period",
+        no_data_text=_no_data(figure),
         css=("file://style.css", "file://graph.css", _dark_css()),
     )
     if figure.chart == "line":
@@ -115,8 +124,14 @@ def svg(figure: Figure) -> bytes:
     if figure.chart == "line":
         rows = [row for row in rows if str(row[0]).startswith("Week")]
     chart.x_labels = [_label(row) for row in rows]
+    top = 0
     for index in columns:
-        chart.add(figure.columns[index + 1], [_number(row[index + 1]) for row in rows])
+        values = [_number(row[index + 1]) for row in rows]
+        top = max([top, *(value for value in values if value is not None)])
+        chart.add(figure.columns[index + 1], values)
+    # Counts are whole numbers: whole steps on the value axis, about six of them.
+    step = max(1, math.ceil(top / 6))
+    chart.config.y_labels = list(range(0, int(top) + step + 1, step))
     document = chart.render(is_unicode=True)
     return _describe(document, figure).encode("utf-8")
 

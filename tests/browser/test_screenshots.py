@@ -25,6 +25,9 @@ SHOTS = {
     "charter": ("visitor", "/charter"),
     "join": ("visitor", "/join"),
     "applications": ("staff", "/moderation/applications"),
+    # A fixed period around the demo's clock, so the figures shown do not move with the day; opened
+    # at its first chart and the table beside it.
+    "insights": ("staff", "/moderation/insights/?since=2026-02-01&until=2026-03-02#active"),
 }
 # viewer -> the demo account they sign in as (None: nobody signed in). The member has not opened
 # the thread before, so its page opens at the top rather than at their first unread post.
