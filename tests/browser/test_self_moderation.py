@@ -125,7 +125,7 @@ def test_my_posts_lead_to_editing_and_show_each_state(page, app, forum, js):
     sign_in(page, "bob@example.org")
     page.goto("/my/posts")
     hidden = page.locator(f"#my-post-{bob_reply.id}")
-    expect(hidden).to_contain_text("Hidden while the team reviews reports")
+    expect(hidden).to_contain_text("Hidden by the team")
     expect(hidden).to_contain_text("Reason given: Disrespectful or uncivil")
     own_thread = page.locator(".my-post").filter(has_text="Bob's own thread")
     expect(own_thread).to_contain_text("Visible")
