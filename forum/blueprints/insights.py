@@ -29,7 +29,7 @@ def _chosen():
 
 def _figure(slug):
     since, until, _ = _chosen()
-    for figure in insights.figures(since, until):
+    for figure in insights.figures(since, until, only=slug):
         if figure.slug == slug:
             return figure, since, until
     raise NotFound("There is no such figure.")

@@ -50,19 +50,22 @@ def _hours(value):
     return None if value is None else round(value, 1)
 
 
-def figures(since: date, until: date) -> list[Figure]:
+def figures(since: date, until: date, only: str | None = None) -> list[Figure]:
+    """The figures of the page, in its order; with `only` (a figure's slug), just the queries of
+    the part that holds it (a chart or a CSV needs no other)."""
     before, start, end = _bounds(since, until)
-    return [
-        active(before, start, end),
-        _members(before, start, end),
-        *_threads(start, end),
-        *_reports(before, start, end),
-        _queue(),
-        _appeals(before, start, end),
-        _contacts(before, start, end),
-        _events(before, start, end),
-        _library(before, start, end),
-    ]
+    parts = {
+        ("active",): lambda: [active(before, start, end)],
+        ("members",): lambda: [_members(before, start, end)],
+        ("categories", "groups"): lambda: _threads(start, end),
+        ("reasons", "response"): lambda: _reports(before, start, end),
+        ("queue",): lambda: [_queue()],
+        ("appeals",): lambda: [_appeals(before, start, end)],
+        ("contacts",): lambda: [_contacts(before, start, end)],
+        ("events",): lambda: [_events(before, start, end)],
+        ("library",): lambda: [_library(before, start, end)],
+    }
+    return [figure for slugs, part in parts.items() if only is None or only in slugs for figure in part()]
 
 
 def _split(rows, start):
