@@ -69,9 +69,8 @@ def _activity(before, end):
         .join(Member, on=(Post.author == Member.id))
         .where((Post.created_at >= before) & (Post.created_at < end))
         .group_by(Post.author, Member.organisation, day, first)
-        .tuples()
     )
-    for member, organisation, when, started in posts:
+    for member, organisation, when, started in _rows(posts):
         yield ("posted" if started else "replied"), member, organisation, when
     day = fn.DATE(Report.created_at)
     reports = (
@@ -79,9 +78,8 @@ def _activity(before, end):
         .join(Member, on=(Report.reporter == Member.id))
         .where((Report.created_at >= before) & (Report.created_at < end))
         .group_by(Report.reporter, Member.organisation, day)
-        .tuples()
     )
-    for member, organisation, when in reports:
+    for member, organisation, when in _rows(reports):
         yield "reported", member, organisation, when
     day = fn.DATE(Event.starts_at)
     going = (
@@ -91,18 +89,26 @@ def _activity(before, end):
         .where((Attendance.status == "going") & (Event.status != "cancelled"))
         .where((Event.starts_at >= before) & (Event.starts_at < end))
         .group_by(Attendance.member, Member.organisation, day)
-        .tuples()
     )
-    for member, organisation, when in going:
+    for member, organisation, when in _rows(going):
         yield "event", member, organisation, when
+
+
+def _rows(query):
+    """The rows as the driver gives them: one per member and day can be many over a long period,
+    and peewee's conversion of each cost more than the query (day_of reads a day either way)."""
+    return query.model._meta.database.execute(query).fetchall()
 
 
 def _tally(rows, start) -> dict:
     """week (-1 for the period before) -> kind (and "any") -> (members, organisations)."""
     seen: dict[int, dict[str, tuple[set, set]]] = {}
+    weeks: dict = {}  # a day as the driver gives it -> its week: a few hundred days, many rows
     for kind, member, organisation, when in rows:
-        offset = (day_of(when) - start.date()).days
-        week = offset // 7 if offset >= 0 else -1
+        week = weeks.get(when)
+        if week is None:
+            offset = (day_of(when) - start.date()).days
+            week = weeks[when] = offset // 7 if offset >= 0 else -1
         for key in (kind, "any"):
             members, organisations = seen.setdefault(week, {}).setdefault(key, (set(), set()))
             members.add(member)
