@@ -61,13 +61,16 @@ def _parse_versions(raw: str) -> dict[str, int]:
 @bp.before_app_request
 def require_current_acceptance():
     """A member asked to accept a new Charter, Code or Terms does that before anything else."""
-    if request.endpoint in ACCEPTANCE_EXEMPT or not current_user.is_authenticated:
+    if request.endpoint in ACCEPTANCE_EXEMPT:
+        return None
+    member = current_user._get_current_object()  # once: each use of the proxy costs a lookup
+    if not member.is_authenticated:
         return None
     # The session's member carries the documents' latest versions, read in the same query.
-    current = getattr(current_user, "current_versions", None)
+    current = getattr(member, "current_versions", None)
     if current is None:
         current = DocumentVersion.current_versions()
-    if current_user.documents_to_accept(current):
+    if member.documents_to_accept(current):
         target = url_for(
             "auth.accept", next=request.full_path.rstrip("?") if request.method == "GET" else None
         )

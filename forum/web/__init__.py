@@ -2,10 +2,13 @@
 
 import json
 import re
+import time
 from urllib.parse import urlsplit
 
-from flask import make_response, render_template, request
+from flask import current_app, g, make_response, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
@@ -98,11 +101,78 @@ def add_response_headers(response):
     return response
 
 
+# Values a kept session may hold: a session with anything else (flashed messages, a list that
+# code may change in place) is verified and read afresh each time.
+FLAT = (str, int, float, bool, type(None))
+SESSIONS_KEPT = 10_000
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the page was served over HTTPS."""
+    """The session cookie is Secure whenever the page was served over HTTPS.
+
+    A cookie once verified is kept with what it holds and when it was signed, so a member's next
+    request with the same cookie skips checking the signature and decoding it again (a twentieth of
+    a thread page's time: docs/performance.md). The kept copy is only ever the same bytes' content,
+    checked for age as Flask checks it; each request gets its own session dict."""
+
+    def __init__(self):
+        self._verified: dict[str, tuple[dict, float]] = {}
 
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        kept = self._verified.get(value)
+        if kept is not None and time.time() - kept[1] <= max_age:
+            return self.session_class(kept[0])
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if all(isinstance(item, FLAT) for item in data.values()):
+            if len(self._verified) >= SESSIONS_KEPT:
+                self._verified.clear()
+            self._verified[value] = (dict(data), signed_at.timestamp())
+        return self.session_class(data)
+
+
+def csrf_token() -> str:
+    """flask-wtf's generate_csrf, without signing the session's token again on every request: with
+    no time limit on tokens (WTF_CSRF_TIME_LIMIT, the forum's default) a token signed once stays
+    valid as long as the session's raw token, so the signed one is kept by it (per app and secret).
+    flask-wtf keeps the request's token in g (g.csrf_token, as its documentation says), where
+    forms read it."""
+    config = current_app.config
+    name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.get(name)
+    if token is not None:
+        return token
+    raw = session.get(name)
+    keep = config.get("WTF_CSRF_TIME_LIMIT") is None
+    if raw and keep:
+        key = (raw, config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key)
+        token = _signed_tokens(current_app).get(key)
+        if token is not None:
+            setattr(g, name, token)
+            return token
+    token = generate_csrf()
+    if keep:
+        signed = _signed_tokens(current_app)
+        if len(signed) >= SESSIONS_KEPT:
+            signed.clear()
+        signed[(session[name], config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key)] = token
+    return token
+
+
+def _signed_tokens(app) -> dict:
+    return app.extensions.setdefault("forum_signed_csrf_tokens", {})
 
 
 class RowIdConverter(IntegerConverter):

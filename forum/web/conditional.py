@@ -53,7 +53,8 @@ def page_etag(body: bytes) -> str:
     secret = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")
     limit = config.get("WTF_CSRF_TIME_LIMIT")
     bucket = int(time.time() // max(limit / 2, 1)) if limit else 0
-    viewer = current_user.get_id() if current_user.is_authenticated else ""
+    user = current_user._get_current_object()
+    viewer = user.get_id() if user.is_authenticated else ""
     digest = hashlib.blake2b(body, digest_size=16)
     digest.update(f"\0{viewer}\0{secret}\0{bucket}".encode())
     return digest.hexdigest()
@@ -72,7 +73,11 @@ def conditional(view):
             and response.mimetype == "text/html"
         ):
             response.set_etag(page_etag(response.get_data()), weak=True)
-            response = response.make_conditional(request)
+            # Only a request that brings a validator is compared: werkzeug's make_conditional also
+            # parses Range headers and dates, a twentieth of a thread page (docs/performance.md).
+            environ = request.environ
+            if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+                response = response.make_conditional(request)
         return response
 
     return wrapped

@@ -110,7 +110,7 @@ def init_app(app):
     from ..links import asset_url, link, row_link
     from ..models import MODERATION_REASONS, SHARING
     from ..services import search
-    from . import HTMX_VERSION
+    from . import HTMX_VERSION, csrf_token
 
     app.jinja_env.globals.update(
         # Pages and links
@@ -119,6 +119,8 @@ def init_app(app):
         row_link=row_link,
         thread_url=posts.thread_url,
         htmx_version=HTMX_VERSION,
+        # flask-wtf's, with the signed token kept per session (web/__init__.py)
+        csrf_token=csrf_token,
         low_data=low_data,
         # Drawing values
         control_attrs=control_attrs,
@@ -153,3 +155,5 @@ def init_app(app):
         load_account_decisions=appeals.load_account_decisions,
         load_support_appeal=appeals.load_support_appeal,
     )
+    # flask-wtf also puts its own csrf_token in every template's context: ours replaces it there.
+    app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -33,10 +33,10 @@ from threading import Lock
 
 from flask import current_app, g, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ...forms import new_submission
+from ...web import csrf_token
 from ...web.templating import author_muted, viewer_zone
 
 CSRF_MARK = "\x00csrf\x00"
@@ -51,11 +51,15 @@ class BlockCache:
         self._lock = Lock()
 
     def get(self, key):
-        with self._lock:
-            block = self._blocks.get(key)
-            if block is not None:
+        # Without the lock: a dict lookup and move_to_end are each atomic, and a key dropped by
+        # another thread in between only means the block is not moved (a page asks for twenty).
+        block = self._blocks.get(key)
+        if block is not None:
+            try:  # noqa: SIM105 (contextlib.suppress costs three calls; a page asks twenty times)
                 self._blocks.move_to_end(key)
-            return block
+            except KeyError:
+                pass
+        return block
 
     def put(self, key, block: str) -> None:
         if self.size <= 0:
@@ -127,6 +131,7 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
     viewer = current_user._get_current_object()
     viewer_id = viewer.id if viewer.is_authenticated else None
     token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = None
     common = (
         _viewer_kind(viewer),
         _thread_key(thread, viewer if viewer_id is not None else None),
@@ -151,10 +156,11 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
         if block is None:
             block = _draw(post, thread, last_read, photos, reported, open_reports)
             # The session's token, if drawing the block made one (a visitor's blocks have none).
-            token = g.get(token_name)
-            cache.put(key, block.replace(token, CSRF_MARK) if token else block)
+            drawn_with = g.get(token_name)
+            cache.put(key, block.replace(drawn_with, CSRF_MARK) if drawn_with else block)
         elif CSRF_MARK in block:
-            block = block.replace(CSRF_MARK, generate_csrf())
+            token = token or csrf_token()
+            block = block.replace(CSRF_MARK, token)
         parts.append(block)
     # Output of the autoescaping templates, as an include would have inserted it.
     return Markup("".join(before + part for part in parts))  # noqa: S704
@@ -182,7 +188,7 @@ def blank_reply_form(thread, make_form) -> Markup:
     the block is not kept yet: building it on every view cost the thread page (docs/performance.md)."""
     cache = block_cache()
     key = ("blank reply form", thread.id, request.script_root)
-    token = generate_csrf()
+    token = csrf_token()
     submission = new_submission()
     block = cache.get(key)
     if block is None:

@@ -29,12 +29,14 @@ from . import bp
 # -- loading, with visibility decided once -----------------------------------------------------
 
 
-def readable_thread(thread_id: int, with_reading=False) -> Thread:
+def readable_thread(thread_id: int, with_reading=False, viewer=None) -> Thread:
     """The thread, or 404 when the viewer may not read it (its existence is private too).
-    with_reading: also the signed-in viewer's reading position (`.reader_last_read`)."""
-    reader = current_user if with_reading and current_user.is_authenticated else None
+    with_reading: also the signed-in viewer's reading position (`.reader_last_read`). viewer: the
+    member as loaded, when the caller has it (current_user otherwise)."""
+    viewer = viewer or current_user._get_current_object()
+    reader = viewer if with_reading and viewer.is_authenticated else None
     thread = Thread.with_category(thread_id, reader)
-    if thread is None or not can(current_user, "read_thread", thread):
+    if thread is None or not can(viewer, "read_thread", thread):
         raise NotFound("There is no such thread, or it is for members only.")
     return thread
 
@@ -63,9 +65,13 @@ def thread_url(thread_id: int) -> str:
 @bp.get("/t/<int:thread_id>")
 @conditional
 def thread(thread_id):
-    thread = readable_thread(thread_id, with_reading=True)
+    # The member as loaded, once: each use of current_user goes through werkzeug's proxy and
+    # flask-login, and the page's queries and rules read the member dozens of times
+    # (docs/performance.md).
+    viewer = current_user._get_current_object()
+    thread = readable_thread(thread_id, with_reading=True, viewer=viewer)
     page = request.args.get("page", type=row_id)
-    member = current_user if current_user.is_authenticated else None
+    member = viewer if viewer.is_authenticated else None
     last_read = thread.reader_last_read if member else None
     if page is None and last_read is not None and last_read < thread.post_count:
         # Back to where they left off: the first post they have not seen.
@@ -77,16 +83,14 @@ def thread(thread_id):
     page = page or 1
     if not 1 <= page <= thread.last_page:
         raise NotFound("This thread has no such page.")
-    posts = Post.page_of_thread(
-        thread, page, reader=member, open_reports=can(current_user, "resolve_report")
-    )
+    posts = Post.page_of_thread(thread, page, reader=member, open_reports=can(viewer, "resolve_report"))
     if member and posts:
         posting.mark_read(member, thread, posts[-1].number, last_read)
     context = {"thread": thread, "posts": posts, "page": page, "last_read": last_read}
     if request.htmx and not request.htmx.history_restore_request:
         # "Next page" in place: the posts are appended and the page links replaced.
         return render_template("threads/_posts_page.html", **context)
-    staff_move_form = move_form() if can(current_user, "manage_thread", thread) else None
+    staff_move_form = move_form() if can(viewer, "manage_thread", thread) else None
     # The blank reply form is built only when its kept block is not there yet (kept_blocks.py), which
     # gives it its submission key.
     return render_template(
