@@ -77,7 +77,7 @@ class Event(BaseModel):
     def visible_to(cls, reading):
         """A condition on Event joined to its Thread: the events a reader may see in any list,
         feed or calendar, those whose discussion thread Thread.visible_to shows them."""
-        return Thread.visible_to(reading)
+        return Thread.visible_to(reading, by_category=False)
 
     @classmethod
     def with_thread(cls, event_id: int):

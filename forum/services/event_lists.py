@@ -86,7 +86,8 @@ def events_page(viewer, *, past=False, category=None, group_id=None, after=None,
     now = now or utcnow()
     query = Event.listing(policy.reading(viewer))
     if category is not None:
-        query = query.where(Thread.category == category.id)
+        # "+ 0", as in Event.visible_to: from the events, not from every thread of the category.
+        query = query.where((Thread.category + 0) == category.id)
     if group_id is not None:
         query = query.where(Category.group == group_id)
     cursor = _cursor(after)
