@@ -5,13 +5,18 @@ One run:
    a SQLite file under bench/data/, or FORUM_DATABASE_URL (PostgreSQL works the same way);
 2. in process, signed in as the benchmark member, counts the queries each page runs and weighs its
    HTML, raw and compressed as the load generator asks for it;
-3. serves the forum with gunicorn (several workers, as in production), and beside it the floor: a
-   bare Flask app answering with the same bytes as the thread page, served the same way;
+3. serves the forum with gunicorn (several workers, as in production), the same forum with the
+   visitors' page cache off (FORUM_PAGE_CACHE=off), and beside them the floor: a bare Flask app
+   answering with the same bytes as the thread page, served the same way;
 4. loads each page and the floor in turn with CONNECTIONS concurrent keep-alive connections of a
-   signed-in member (wrk when it is on PATH, else bench/loadgen.py) and measures requests per
-   second and p50/p95/p99 latency;
-5. prints a table, each page's requests per second also as a ratio to the floor, checks the issue's
-   targets, and writes everything to bench/results.json.
+   signed-in member (wrk when it is on PATH, else bench/loadgen.py), then the thread page as a
+   visitor (no cookie) from the page cache and from the forum without it, and measures requests
+   per second and p50/p95/p99 latency;
+5. prints the tables (bench/report.py), each page's requests per second also as a ratio to the
+   floor, checks the issue's targets, and writes everything to bench/results.json.
+
+The page cache is in each worker's memory, or in Redis when FORUM_CACHE_URL is set (the case of
+several app servers).
 
     python bench/run.py [--size quick|full] [--duration S] [--connections N] [--workers N] [--profile]
 
@@ -32,6 +37,8 @@ import time
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
+
+from report import VISITOR_CACHED, VISITOR_DRAWN, print_table, targets
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -297,55 +304,6 @@ def load(url, headers: dict, connections: int, duration: float) -> dict:
     return result
 
 
-# -- the report --------------------------------------------------------------------------------
-
-
-def targets(rows: dict, floor: dict) -> list[tuple[str, bool, str]]:
-    def find(prefix):
-        return next((r for name, r in rows.items() if name.startswith(prefix)), None)
-
-    checks = []
-    thread = find("thread first")
-    if thread:
-        ratio = thread["rps"] / floor["rps"]
-        checks.append(("thread page >= 40% of the floor's requests/s", ratio >= 0.4, f"{ratio:.0%}"))
-    first, deep = find("category p1"), next((r for n, r in rows.items() if n.startswith("category p")
-                                             and not n.startswith("category p1 ")
-                                             and n != "category p1"), None)
-    if first and deep:
-        ratio = deep["p50"] / first["p50"]
-        checks.append(("deep category page within 1.5x of page 1 (p50)", ratio <= 1.5, f"{ratio:.2f}x"))
-    last = find("thread last")
-    if thread and last:
-        ratio = last["p50"] / thread["p50"]
-        checks.append(("last page of the long thread within 1.5x of its first (p50)", ratio <= 1.5,
-                       f"{ratio:.2f}x"))
-    search = find("forum search")
-    if search:
-        answered = search["requests"] > 0
-        checks.append(("forum search p95 under 100 ms", answered and search["p95"] < 100,
-                       f"{search['p95']} ms" if answered else "no request answered"))
-    for name, row in [*rows.items(), ("floor", floor)]:
-        if not row["requests"]:
-            checks.append((f"{name}: answered under load", False, "no request answered"))
-        ratio = row["p99"] / row["p50"] if row["p50"] else 0
-        if ratio > 10:
-            checks.append((f"{name}: p99 within 10x of p50", False, f"{ratio:.1f}x"))
-    worst = max((r["p99"] / r["p50"] for r in [*rows.values(), floor] if r["p50"]), default=0)
-    checks.append(("no page's p99 over 10x its p50", worst <= 10, f"worst {worst:.1f}x"))
-    return checks
-
-
-def print_table(rows: dict, floor: dict):
-    header = f"{'page':<28} {'req/s':>8} {'x floor':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} " \
-             f"{'queries':>7} {'HTML B':>8} {'wire B':>7}"
-    print("\n" + header + "\n" + "-" * len(header))
-    for name, r in [*rows.items(), ("floor (bare Flask, same bytes)", floor)]:
-        print(f"{name:<28} {r['rps']:>8.1f} {r['rps'] / floor['rps']:>8.2f} {r['p50']:>8.2f} "
-              f"{r['p95']:>8.2f} {r['p99']:>8.2f} {r.get('queries', ''):>7} {r.get('html_bytes', ''):>8} "
-              f"{r.get('compressed_bytes', ''):>7}")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=SIZES, default=os.environ.get("BENCH_SIZE", "quick"))
@@ -363,6 +321,13 @@ def main():
     client = sign_in_test_client(app)
     measured = {name: {"path": path, **weigh(app, client, path)} for name, path in pages(app)}
     thread_page = next(r for n, r in measured.items() if n == "thread first")
+    visitor = app.test_client()
+    drawn = weigh(app, visitor, thread_page["path"])  # the first visit draws the page and keeps it
+    kept = weigh(app, visitor, thread_page["path"])  # from the page cache: no query
+    visitor_rows = {
+        VISITOR_CACHED: {"path": thread_page["path"], **kept, "server": "forum"},
+        VISITOR_DRAWN: {"path": thread_page["path"], **drawn, "server": "uncached"},
+    }
     (DATA / "floor-body").write_bytes(thread_page["_body"])
     (DATA / "floor-html").write_bytes(thread_page["_html"])
     floor_env = {**env, "BENCH_FLOOR_BODY": str(DATA / "floor-body"),
@@ -370,6 +335,8 @@ def main():
     profile_text = profile(app, client, thread_page["path"]) if args.profile else None
 
     forum = Server("forum", "forum:create_app()", env, args.workers)
+    # The same forum with the visitors' page cache off: a visitor's page drawn every time.
+    drawing = Server("forum-uncached", "forum:create_app()", {**env, "FORUM_PAGE_CACHE": "off"}, args.workers)
     floor = Server("floor", "floor:create_app()", floor_env, args.workers, chdir=BENCH)
     app_floor = Server("app-floor", "app_floor:create_app()",
                        {**env, "BENCH_FLOOR_HTML": str(DATA / "floor-html"),
@@ -378,7 +345,8 @@ def main():
         cookie = sign_in_http(forum)
         headers = {"Cookie": cookie, "Accept-Encoding": ACCEPT_ENCODING}
         print(f"Loading each page for {duration:g} s with {args.connections} connections, "
-              f"{args.workers} gunicorn workers, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'}.")
+              f"{args.workers} gunicorn workers, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'}; "
+              f"visitors' page cache {'in Redis' if env.get('FORUM_CACHE_URL') else 'in process'}.")
         rows = {}
         for name, row in measured.items():
             load(forum.url(row["path"]), headers, args.connections, 1)  # warm up: caches, connections
@@ -386,6 +354,13 @@ def main():
             rows[name] = {**{k: v for k, v in row.items() if not k.startswith("_")}, **result}
             if result["errors"]:
                 print(f"  {name}: {result['errors']} errors (non-200 or failed requests)")
+        # A visitor: no cookie at all, so the page cache answers (or, on the other server, draws).
+        servers = {"forum": forum, "uncached": drawing}
+        for name, row in visitor_rows.items():
+            url = servers[row["server"]].url(row["path"])
+            load(url, {"Accept-Encoding": ACCEPT_ENCODING}, args.connections, 1)
+            result = load(url, {"Accept-Encoding": ACCEPT_ENCODING}, args.connections, duration)
+            rows[name] = {**{k: v for k, v in row.items() if not k.startswith("_")}, **result}
         load(floor.url("/"), headers, args.connections, 1)
         floor_row = load(floor.url("/"), headers, args.connections, duration)
         # The forum's own handling of any request, with the thread page's bytes and no page work.
@@ -396,6 +371,7 @@ def main():
         rows[APP_FLOOR] = app_floor_row
     finally:
         forum.stop()
+        drawing.stop()
         floor.stop()
         app_floor.stop()
 
@@ -406,6 +382,7 @@ def main():
         print(f"  [{'met' if ok else 'MISSED'}] {text}: {figure}")
     result = {
         "size": args.size, "database": redact(env["FORUM_DATABASE_URL"]).split(":", 1)[0],
+        "page_cache": "redis" if env.get("FORUM_CACHE_URL") else "in process",
         "workers": args.workers, "connections": args.connections, "seconds_per_page": duration,
         "accept_encoding": ACCEPT_ENCODING, "pages": rows, "floor": floor_row,
         "targets": [{"target": t, "met": ok, "figure": f} for t, ok, f in checks],

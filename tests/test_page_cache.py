@@ -319,6 +319,7 @@ def test_only_quiet_writes_keep_the_cache():
     assert matters("member", ("name",)) and matters("member", ("unread_messages", "status"))
     assert matters("member", None) and matters("post", None) and matters("", None)
     assert matters("some_new_table", None)
+    assert not matters("resource", ("download_count",)) and matters("resource", ("title",))
 
 
 def test_the_generation_is_shared_by_every_process(tmp_path):

@@ -80,6 +80,8 @@ QUIET_COLUMNS = {
         "reply_generation", "reply_by_email", "queue_summary", "low_data", "time_zone",
         "accepted_versions", "report_count", "email_verified_at",
     }),
+    # A resource's downloads are counted for staff's Insights only.
+    "resource": frozenset({"download_count"}),
 }
 
 PENDING = "forum.page_cache.pending"  # environ: (key, generation) of a request the cache missed
