@@ -5,6 +5,7 @@ kept page is the page drawn afresh (test_each_change_shows_at_once), while a mem
 and settings keep it."""
 
 import gzip
+import os
 import subprocess
 import sys
 from datetime import UTC
@@ -332,6 +333,19 @@ def test_the_generation_is_shared_by_every_process(tmp_path):
     script += "G(pathlib.Path(sys.argv[1])).bump()"
     subprocess.run([sys.executable, "-c", script, str(path)], check=True)
     assert mine.current() == start + 2
+
+
+def test_generations_keep_few_files_open(tmp_path):
+    """A test run makes an app, with its generation file, per test: their mappings must not use up
+    the process's file descriptors."""
+    before = len(os.listdir("/proc/self/fd"))
+    count = 3 * FileGeneration.KEEP_MAPPED
+    generations = [FileGeneration(tmp_path / f"generation-{i}") for i in range(count)]
+    for generation in generations:
+        start = generation.current()
+        generation.bump()
+        assert generation.current() == start + 1
+    assert len(os.listdir("/proc/self/fd")) <= before + FileGeneration.KEEP_MAPPED
 
 
 def test_pages_expire_after_page_cache_seconds(app, world, monkeypatch):

@@ -65,8 +65,17 @@ def build_id(app) -> str:
 
 
 class FileGeneration:
-    """A 64-bit counter in a file, mapped into memory: read without a system call, moved on under a
-    lock (lockf: per process, so forked workers exclude each other; and a thread lock within one)."""
+    """A 64-bit counter in a file, mapped into memory by every process: read without a system call.
+
+    Moving it on is done under flock, taken on a descriptor opened for the purpose: an exclusive
+    lock on its own open file, so it excludes other processes and other threads alike. Without it a
+    slow bump could write back a value an earlier page was kept under, after a later write.
+
+    A mapping holds a file descriptor, so a process keeps at most KEEP_MAPPED of them (a server has
+    one; a test run makes an app, and a generation file, per test) and maps one again when used."""
+
+    KEEP_MAPPED = 8
+    _mapped: OrderedDict = OrderedDict()  # the process's open mappings, the latest used last
 
     def __init__(self, path: Path):
         if not path.exists():
@@ -79,20 +88,36 @@ class FileGeneration:
                 pass
             finally:
                 part.unlink()
-        self._fd = os.open(path, os.O_RDWR)
-        self._map = mmap.mmap(self._fd, 8)
-        self._lock = threading.Lock()
+        self.path = path
+        self._map = None
+
+    def _mapping(self) -> mmap.mmap:
+        mapping = self._map
+        if mapping is None:
+            fd = os.open(self.path, os.O_RDWR)
+            try:
+                mapping = self._map = mmap.mmap(fd, 8)
+            finally:
+                os.close(fd)
+            mapped = self._mapped
+            mapped[id(self)] = self
+            while len(mapped) > self.KEEP_MAPPED:
+                _, oldest = mapped.popitem(last=False)
+                oldest._map, old = None, oldest._map
+                old.close()
+        return mapping
 
     def current(self) -> int:
-        return int.from_bytes(self._map[:8], "little")
+        return int.from_bytes(self._mapping()[:8], "little")
 
     def bump(self) -> None:
-        with self._lock:
-            fcntl.lockf(self._fd, fcntl.LOCK_EX)
-            try:
-                self._map[:8] = ((self.current() + 1) % 2**64).to_bytes(8, "little")
-            finally:
-                fcntl.lockf(self._fd, fcntl.LOCK_UN)
+        mapping = self._mapping()
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            mapping[:8] = ((int.from_bytes(mapping[:8], "little") + 1) % 2**64).to_bytes(8, "little")
+        finally:
+            os.close(fd)  # which lets the lock go
 
 
 class MemoryStore:
