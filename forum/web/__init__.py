@@ -122,8 +122,7 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
     def open_session(self, app, request):
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:
+        if not app.secret_key:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
@@ -132,6 +131,7 @@ class SessionInterface(SecureCookieSessionInterface):
         kept = self._verified.get(value)
         if kept is not None and time.time() - kept[1] <= max_age:
             return self.session_class(kept[0])
+        serializer = self.get_signing_serializer(app)
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:

@@ -115,7 +115,7 @@ def _thread_key(thread, viewer=None) -> tuple:
 def _row_key(post) -> tuple:
     """Every column loaded for the post, its author and the author's organisation (peewee's
     __data__ and __rel__, listed in forum/web/framework_internals.py)."""
-    author = post.author
+    author = post.__rel__.get("author") or post.author  # as the page query put it: no accessor
     organisation = author.__rel__.get("organisation")
     return (
         tuple(post.__data__.items()),
