@@ -5,6 +5,7 @@ kept page is the page drawn afresh (test_each_change_shows_at_once), while a mem
 and settings keep it."""
 
 import gzip
+import io
 import os
 import subprocess
 import sys
@@ -12,18 +13,25 @@ from datetime import UTC
 
 import brotli
 import events_support
+import library_files
 import pytest
 import redis
 from events_support import make_event
+from flask import current_app
 from helpers import signed_in, text
 from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
+from werkzeug.datastructures import FileStorage
 
 from forum.models import Category, Member, Organisation, Post, Thread
 from forum.models.db import written
 from forum.models.events import Event
+from forum.models.library import Resource
 from forum.services import (
     documents,
+    event_places,
     events,
+    library,
+    library_moderation,
     membership,
     moderating,
     notification_reading,
@@ -208,6 +216,26 @@ def _new_event(world):
     events.create_event(world["other"], _practice(), events_support.form(title="Second meetup"))
 
 
+def _add_resource(world, title="Welcome circle toolkit"):
+    data = {"title": title, "summary": "How we run welcome circles.", "place": "public",
+            "licence": "cc-by", "credit": "Ann Author (2026)", "permission": True, "themes": []}
+    with current_app.test_request_context():
+        current_app.config["LIBRARY_TEXT_IN_BACKGROUND"] = False
+        upload = FileStorage(io.BytesIO(library_files.pdf([title])), filename="kit.pdf")
+        resource, _ = library.add(world["author"], data, upload)
+    world["pages"]["resource"] = f"/library/{resource.id}"
+    return Resource.by_id(resource.id)
+
+
+def _hide_resource(world):
+    resource = Resource.by_id(int(world["pages"]["resource"].rsplit("/", 1)[1]))
+    library_moderation.moderate(world["staff"], resource, "hide", "harmful")
+
+
+def _going(world):
+    event_places.attend(_other(world), Event.with_thread(world["event"].id))
+
+
 # name: (what is done before the pages are kept, the change, the page it shows on)
 CHANGES = {
     "reply": (None, lambda w: posting.reply(w["other"], _thread(w), {"message": "A new reply"}), "thread"),
@@ -234,6 +262,9 @@ CHANGES = {
     "event cancelled": (None, lambda w: events.cancel_event(
         w["author"], Event.with_thread(w["event"].id), "Snow"), "event"),
     "charter": (None, lambda w: documents.publish("charter", "# Charter\n\nA new version."), "charter"),
+    "going to an event": (None, _going, "event"),
+    "resource added": (None, lambda w: _add_resource(w, "Second toolkit"), "library"),
+    "resource hidden": (_add_resource, _hide_resource, "resource"),
 }
 
 
