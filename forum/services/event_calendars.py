@@ -12,19 +12,18 @@ token per member in the URL, for calendar programs that cannot sign in; a new on
 old, and revoking deletes it. It lists only what the member may see now (Event.visible_to).
 """
 
-import secrets
 from datetime import UTC, timedelta
 
 from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
-from peewee import IntegrityError
 
 from .. import policy
 from ..errors import NotFound
 from ..links import absolute_url
 from ..models import Member, utcnow
 from ..models.events import Attendance, CalendarToken, Event
+from . import feeds
 from .event_details import local
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -102,27 +101,20 @@ def email_attachment(event: Event, with_link: bool) -> tuple[str, str, str]:
 # -- the private calendar address ----------------------------------------------------------------
 
 
+# The same tokens as the private Atom feeds' (services/feeds.py), kept in a table of their own.
+
+
 def token_of(member) -> str | None:
-    row = CalendarToken.get_or_none(CalendarToken.member == member.id)
-    return row.token if row else None
+    return feeds.token_of(member, CalendarToken)
 
 
 def new_token(member) -> str:
     """A fresh address for the member; any earlier one stops working at once."""
-    policy.require(member, "read_members_area", None, "Only members have calendar addresses.")
-    for _ in range(3):
-        token = secrets.token_urlsafe(24)
-        try:
-            CalendarToken.delete().where(CalendarToken.member == member.id).execute()
-            CalendarToken.create(member=member.id, token=token)
-            return token
-        except IntegrityError:  # two requests at once; the other one's token stands
-            continue
-    return token_of(member)
+    return feeds.new_token(member, CalendarToken, "Only members have calendar addresses.")
 
 
 def revoke(member) -> bool:
-    return bool(CalendarToken.delete().where(CalendarToken.member == member.id).execute())
+    return feeds.revoke(member, CalendarToken)
 
 
 def member_by_token(token: str) -> Member:

@@ -88,6 +88,21 @@ def _write_opening(event: Event) -> None:
 # -- creating, changing, cancelling --------------------------------------------------------------
 
 
+def _columns(details) -> dict:
+    """What an event's form sets on its row, the same when it is created and when it changes."""
+    return {
+        "title": details.title,
+        "description_md": details.description,
+        "description_html": render_markdown(posting.link_mentions(details.description)),
+        "starts_at": details.starts_at,
+        "ends_at": details.ends_at,
+        "timezone": details.timezone,
+        "venue": details.venue,
+        "online_url": details.online_url,
+        "capacity": details.capacity,
+    }
+
+
 def _new_uid() -> str:
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     return f"event-{uuid.uuid4()}@{host}"
@@ -117,15 +132,7 @@ def create_event(member, category, data: dict) -> Event:
             event = Event.create(
                 thread=post.thread_id,
                 organiser=member.id,
-                title=details.title,
-                description_md=details.description,
-                description_html=render_markdown(posting.link_mentions(details.description)),
-                starts_at=details.starts_at,
-                ends_at=details.ends_at,
-                timezone=details.timezone,
-                venue=details.venue,
-                online_url=details.online_url,
-                capacity=details.capacity,
+                **_columns(details),
                 uid=_new_uid(),
                 submission=submission,
             )
@@ -243,15 +250,7 @@ def update_event(member, event: Event, data: dict) -> tuple[Event, list[str]]:
                 field="capacity",
             )
         Event.update(
-            title=details.title,
-            description_md=details.description,
-            description_html=render_markdown(posting.link_mentions(details.description)),
-            starts_at=details.starts_at,
-            ends_at=details.ends_at,
-            timezone=details.timezone,
-            venue=details.venue,
-            online_url=details.online_url,
-            capacity=details.capacity,
+            **_columns(details),
             sequence=Event.sequence + 1,
             updated_at=utcnow(),
         ).where(Event.id == event.id).execute()

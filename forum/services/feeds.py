@@ -29,27 +29,28 @@ REVOKED = (
 # -- tokens --------------------------------------------------------------------------------------
 
 
-def token_of(member) -> str | None:
-    row = FeedToken.get_or_none(FeedToken.member == member.id)
+def token_of(member, model=FeedToken) -> str | None:
+    """The member's private address token of `model` (FeedToken here; CalendarToken for events)."""
+    row = model.get_or_none(model.member == member.id)
     return row.token if row else None
 
 
-def new_token(member) -> str:
+def new_token(member, model=FeedToken, refused="Only members have private feeds.") -> str:
     """A fresh token for the member; any earlier one stops working at once."""
-    policy.require(member, "read_members_area", None, "Only members have private feeds.")
+    policy.require(member, "read_members_area", None, refused)
     for _ in range(3):
         token = secrets.token_urlsafe(24)
         try:
-            FeedToken.delete().where(FeedToken.member == member.id).execute()
-            FeedToken.create(member=member.id, token=token)
+            model.delete().where(model.member == member.id).execute()
+            model.create(member=member.id, token=token)
             return token
         except IntegrityError:  # two requests at once; the other one's token stands
             continue
-    return token_of(member)
+    return token_of(member, model)
 
 
-def revoke(member) -> bool:
-    return bool(FeedToken.delete().where(FeedToken.member == member.id).execute())
+def revoke(member, model=FeedToken) -> bool:
+    return bool(model.delete().where(model.member == member.id).execute())
 
 
 def reader(viewer, token: str | None):
