@@ -5,7 +5,7 @@ of them, for My data. A removed resource keeps its row for the record; its files
 from flask import current_app, render_template
 
 from .. import policy
-from ..errors import Conflict, Invalid
+from ..errors import Conflict
 from ..links import absolute_url
 from ..mail import outbox as mail
 from ..models import MODERATION_REASONS, utcnow
@@ -59,13 +59,7 @@ def moderate(staff, resource, action: str, reason: str, note: str = "") -> Resou
     """Staff hide (its author and staff still see it), restore or remove it (files deleted). Logged,
     its open reports decided, and its author told why."""
     policy.require(staff, f"{action}_resource", resource, "This resource can't be changed that way now.")
-    if reason not in MODERATION_REASONS:
-        raise Invalid("Choose a reason.", field="reason")
-    note = (note or "").strip()
-    if reason == "other" and not note:
-        raise Invalid("Say what the reason is.", field="note")
-    if len(note) > 2000:
-        raise Invalid("Use at most 2,000 characters for the note.", field="note")
+    reason, note = moderating.checked_reason(reason, note)
     _, becomes, done = STAFF_ACTIONS[action]
     why = MODERATION_REASONS[reason]
     with db.atomic():

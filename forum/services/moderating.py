@@ -31,7 +31,8 @@ from .moderation_log import LOG_PAGE, log_page  # noqa: F401 (the log is read as
 SUSPENSION_DAYS = (1, 3, 7, 30, 90)
 
 
-def _reason(reason: str, note: str) -> tuple[str, str]:
+def checked_reason(reason: str, note: str) -> tuple[str, str]:
+    """A staff action's reason and note, checked: a known reason, a note for "other", 2,000 at most."""
     if reason not in MODERATION_REASONS:
         raise Invalid("Choose a reason.", field="reason")
     note = (note or "").strip()
@@ -94,7 +95,7 @@ def act_on_post(staff, post, action: str, reason: str, note: str = "") -> Post:
     taken = POST_ACTIONS[action]
     # Staff take any action; a group's leads hide and restore in its space (the action's rule).
     policy.require(staff, taken.rule, post)
-    reason, note = _reason(reason, note)
+    reason, note = checked_reason(reason, note)
     why = MODERATION_REASONS[reason]
     with db.atomic():
         # The status the action applies to is checked in the update itself, so two staff acting
@@ -160,7 +161,7 @@ def set_pinned(staff, thread, pinned: bool, reason: str = "", note: str = "") ->
 def _thread_flag(staff, thread, flag, value, action, reason, note, rule="manage_thread"):
     policy.require(staff, rule, thread)
     if reason or note:
-        reason, note = _reason(reason or "other", note)
+        reason, note = checked_reason(reason or "other", note)
     field = getattr(Thread, flag)
     with db.atomic():
         if not Thread.update({field: value}).where((Thread.id == thread.id) & (field != value)).execute():
@@ -222,7 +223,7 @@ def _member_action(staff, member):
 
 def warn_member(staff, member, reason: str, message: str) -> None:
     _member_action(staff, member)
-    reason, message = _reason(reason, message)
+    reason, message = checked_reason(reason, message)
     if not message:
         raise Invalid("Write the warning the member will read.", field="note")
     with db.atomic():
@@ -240,7 +241,7 @@ def suspend_member(staff, member, days: int, reason: str, note: str = "") -> Non
     _member_action(staff, member)
     if days not in SUSPENSION_DAYS:
         raise Invalid("Choose how long the suspension lasts.", field="days")
-    reason, note = _reason(reason, note)
+    reason, note = checked_reason(reason, note)
     until = utcnow() + timedelta(days=days)
     why = MODERATION_REASONS[reason] + (f": {note}" if note else "")
     with db.atomic():
@@ -283,7 +284,7 @@ def delete_member(
     out everywhere at once, leaves the directory; their posts stay under "former member" or are
     removed; their address is blocked from joining again, or freed."""
     _member_action(staff, member)
-    reason, note = _reason(reason, note)
+    reason, note = checked_reason(reason, note)
     email = member.email
     with db.atomic():
         entry = log(
