@@ -6,7 +6,7 @@ else a rule needs about a group is loaded onto it by services/groups.py before i
 """
 
 from ..errors import Conflict, NotAllowed, NotFound
-from .roles import is_active_member, is_reading_member, is_staff
+from .roles import is_active_member, is_admin, is_reading_member, is_staff
 
 NO_SUCH_GROUP = "There is no such group, or it is not open to you."
 
@@ -128,7 +128,7 @@ RULES = {
     "pin_thread": may_pin,
     # Create groups and appoint their leads.
     "manage_groups": lambda m, t: is_staff(m),
-    "create_group": lambda m, t: is_staff(m) and m.role == "admin",
+    "create_group": lambda m, t: is_admin(m),
 }
 REFUSALS = {
     "join_group": join_refusal,
