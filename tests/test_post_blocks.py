@@ -9,7 +9,7 @@ from helpers import PASSWORD, signed_in, text
 from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 
 from forum.blueprints.threads.kept_blocks import block_cache
-from forum.models import Member, Post, ReadState
+from forum.models import Member, Post, ReadState, Thread
 from forum.services import moderating, posting, reporting, self_moderation
 
 TOKEN = re.compile(
@@ -184,3 +184,41 @@ def test_the_kept_reply_form_carries_each_session_its_own_token(app, make_thread
         assert reply.status_code == 302, email
         tokens.append(found)
     assert tokens[0] != tokens[1]
+
+
+# -- kept rows of thread lists -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewer", ["author@example.org", "other@example.org", "staff@example.org", None])
+def test_a_list_of_kept_rows_is_the_list_drawn_afresh(app, make_thread, viewer):  # noqa: F811
+    for i in range(3):
+        make_thread(replies=i, title=f"Thread {i}")
+    client = signed_in(app, viewer)
+    for url in ("/c/practice", "/unread" if viewer else "/c/practice"):
+        client.get(url)
+        block_cache(app).clear()
+        fresh = client.get(url)
+        assert fresh.status_code == 200
+        assert same(text(client.get(url))) == same(text(fresh))
+
+
+def test_no_stale_row_after_a_reply_a_rename_a_pin_or_reading(app, make_thread, members):  # noqa: F811
+    thread = make_thread(replies=1, title="Kept rows")
+    reader = signed_in(app, "staff@example.org")
+
+    def row():
+        page = text(reader.get("/c/practice"))
+        return page[page.index(f'id="thread-{thread.id}"') :].split("</li>", 1)[0]
+
+    assert "1 reply" in row() and ">New<" in row()
+    with app.app_context():
+        posting.reply(members["author"], thread, {"message": "Another word"})
+    assert "2 replies" in row() and "by Ann Author" in row()
+    with app.app_context():
+        Member.update(name="Ann Newname").where(Member.id == members["author"].id).execute()
+    assert "by Ann Newname" in row() and "Ann Author" not in row()
+    with app.app_context():
+        moderating.set_pinned(members["staff"], Thread.with_category(thread.id), True)
+    assert "Pinned" in row()
+    reader.get(f"/t/{thread.id}?page=1")
+    assert "marker-unread" not in row()

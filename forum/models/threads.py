@@ -293,7 +293,11 @@ class ReadState(BaseModel):
         """thread id -> last post read, for the threads on one page, in one query."""
         if not thread_ids or not getattr(member, "is_authenticated", False):
             return {}
-        rows = cls.select(cls.thread, cls.last_read).where(
-            (cls.member == member) & cls.thread.in_(list(thread_ids))
-        )
-        return dict(rows.tuples())
+        ids = list(thread_ids)
+
+        def build(member_id, *thread_ids):
+            return cls.select(cls.thread, cls.last_read).where(
+                (cls.member == member_id) & cls.thread.in_(list(thread_ids))
+            )
+
+        return prepared(("read states", len(ids)), build, member.id, *ids, rows=lambda c: dict(c.fetchall()))

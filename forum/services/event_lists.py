@@ -10,6 +10,7 @@ from .. import policy
 from ..errors import Invalid, NotFound
 from ..models import Category, Member, Thread, utcnow
 from ..models.events import Attendance, Event
+from ..models.prepared import prepared
 from . import categories
 
 PER_PAGE = 30
@@ -112,14 +113,19 @@ def events_page(viewer, *, past=False, category=None, group_id=None, after=None,
 
 def next_events(viewer, limit: int = ON_HOME_PAGE) -> list[Event]:
     """The next few events the viewer may see that are not cancelled, for the home page: one query."""
-    now = utcnow()
-    query = (
-        Event.listing(policy.reading(viewer))
-        .where((Event.ends_at > now) & (Event.status == "scheduled"))
-        .order_by(Event.starts_at, Event.id)
-        .limit(limit)
-    )
-    return list(query)
+    reading = policy.reading(viewer)
+
+    def build(now):
+        return (
+            Event.listing(reading)
+            .where((Event.ends_at > now) & (Event.status == "scheduled"))
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        )
+
+    # Prepared: peewee wrote this query's SQL (its visibility subquery) in far longer than SQLite
+    # runs it, most of the home page's time (docs/performance.md).
+    return prepared(("next events", reading, limit), build, utcnow())
 
 
 def new_public_events(limit: int = PER_PAGE) -> list[Event]:

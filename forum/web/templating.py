@@ -142,6 +142,7 @@ def init_app(app):
         # Kept blocks of a thread page (drawn once, reused while their rows are unchanged)
         post_blocks=kept_blocks.post_blocks,
         blank_reply_form=kept_blocks.blank_reply_form,
+        thread_rows=kept_blocks.thread_rows,
         # Queries, each once for a page of rows
         load_muted_ids=load_muted_ids,
         load_thread_marks=selfmod.load_thread_marks,

@@ -20,6 +20,10 @@ to bump:
 A new input to `_post.html` that depends on who is looking must join `_viewer_kind` or the key
 (tests/test_post_blocks.py compares cached pages with freshly drawn ones).
 
+Lists of threads (a category, the unread list) keep each row the same way (`thread_rows`): a row
+shows the thread's columns, its author's and last poster's names, the viewer's unread mark and
+time zone, and the category when the list names it, and nothing else, so those are its key.
+
 The CSRF token in a block's forms belongs to the session that drew it: it is stored as a marker
 and the viewer's own token is put back when the block is used. A block without a form that posts
 (every block a visitor sees) makes no token at all, so a visitor's page sets no session cookie and
@@ -199,3 +203,33 @@ def blank_reply_form(thread, make_form) -> Markup:
     else:
         block = block.replace(CSRF_MARK, token).replace(SUBMISSION_MARK, submission)
     return Markup(block)  # noqa: S704 (the template's own output, as an include would have inserted it)
+
+
+def thread_rows(listing, show_category=False, before="\n") -> Markup:
+    """A list's rows, as `{% for thread in listing.threads %}{% include "threads/_thread_row.html" %}`
+    drew them, from the cache where it can: drawing thirty rows (a link, a time in the viewer's
+    zone, escaping) was most of a category page's time (docs/performance.md)."""
+    cache = block_cache()
+    common = ("thread row", show_category, request.script_root, viewer_zone()[0])
+    parts = []
+    for thread in listing.threads:
+        unread = listing.unread.get(thread.id, 0) if listing.marked else 0
+        rel = thread.__rel__
+        author, last_author = rel.get("author"), rel.get("last_author")
+        category = thread.category if show_category else None
+        key = (
+            common,
+            tuple(thread.__data__.items()),
+            tuple(author.__data__.items()) if author else None,
+            tuple(last_author.__data__.items()) if last_author else None,
+            (category.slug, category.name) if category else None,
+            unread,
+        )
+        row = cache.get(key)
+        if row is None:
+            row = render_template("threads/_thread_row.html", thread=thread, unread=unread,
+                                  show_category=show_category)
+            cache.put(key, row)
+        parts.append(row)
+    # Output of the autoescaping template, as an include would have inserted it.
+    return Markup("".join(before + part for part in parts))  # noqa: S704
