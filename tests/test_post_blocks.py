@@ -10,7 +10,7 @@ from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 
 from forum.blueprints.threads.kept_blocks import block_cache
 from forum.models import Member, Post, ReadState, Thread
-from forum.services import moderating, posting, reporting, self_moderation
+from forum.services import moderating, posting, reporting, self_moderation, watching
 
 TOKEN = re.compile(
     r'(X-CSRFToken": "|name="csrf_token" value="|name="submission" type="hidden" value=")[^"]+'
@@ -222,3 +222,45 @@ def test_no_stale_row_after_a_reply_a_rename_a_pin_or_reading(app, make_thread, 
     assert "Pinned" in row()
     reader.get(f"/t/{thread.id}?page=1")
     assert "marker-unread" not in row()
+
+
+# -- the kept frame of a thread page -------------------------------------------------------------
+
+
+def test_no_stale_frame_after_a_lock_a_report_hiding_watching(app, make_thread, members, make_member):  # noqa: F811
+    thread = make_thread(replies=1, title="Kept frame")
+    member = make_member("rita@example.org", name="Rita Reader")
+    reader = signed_in(app, "rita@example.org")
+    url = f"/t/{thread.id}?page=1"
+    first = text(reader.get(url))
+    assert 'name="message"' in first and ">Report</button>" in first and ">Watch</button>" in first
+    with app.app_context():
+        target = reporting.target_for(Thread.with_category(thread.id))
+        reporting.report(member, target, {"reason": "promotion"})
+    assert ">Reported</button>" in text(reader.get(url))
+    with app.app_context():
+        watching.watch(member, Thread.with_category(thread.id))
+        self_moderation.hide_thread(member, Thread.with_category(thread.id))
+    page = text(reader.get(url))
+    assert ">Stop watching</button>" in page and "Hidden from your lists." in page
+    with app.app_context():
+        moderating.set_locked(members["staff"], Thread.with_category(thread.id), True, "uncivil")
+    page = text(reader.get(url))
+    assert "This thread is locked: nobody can reply to it." in page and 'name="message"' not in page
+    # The thread's author is another kind of viewer: they may not report their own thread.
+    authors_page = text(signed_in(app, "author@example.org").get(url))
+    assert ">Report</button>" not in authors_page.split('id="posts"')[0]
+
+
+def test_a_kept_frame_carries_each_request_its_own_token_and_submission_key(app, make_thread):  # noqa: F811
+    thread = make_thread(replies=1)
+    url = f"/t/{thread.id}?page=1"
+    keys = re.compile(r'name="submission" type="hidden" value="([^"]+)"')
+    tokens = re.compile(r'name="csrf_token" value="([^"]+)"')
+    one, two = signed_in(app, "other@example.org"), signed_in(app, "staff@example.org")
+    first, second = text(one.get(url)), text(one.get(url))
+    third = text(signed_in(app, "author@example.org").get(url))
+    assert keys.findall(first) != keys.findall(second)
+    assert set(tokens.findall(first)) == set(tokens.findall(second))
+    assert set(tokens.findall(first)).isdisjoint(tokens.findall(third))
+    assert "\x00" not in first + second + third + text(two.get(url))

@@ -110,7 +110,7 @@ def init_app(app):
     from ..links import asset_url, link, row_link
     from ..models import MODERATION_REASONS, SHARING
     from ..services import search
-    from . import HTMX_VERSION, csrf_token
+    from . import HTMX_VERSION, csrf_token, layout
 
     app.jinja_env.globals.update(
         # Pages and links
@@ -119,6 +119,10 @@ def init_app(app):
         row_link=row_link,
         thread_url=posts.thread_url,
         htmx_version=HTMX_VERSION,
+        # The layout's parts, kept once drawn per kind of viewer (web/layout.py)
+        page_head=layout.page_head,
+        site_header=layout.site_header,
+        site_footer=layout.site_footer,
         # flask-wtf's, with the signed token kept per session (web/__init__.py)
         csrf_token=csrf_token,
         low_data=low_data,
@@ -142,6 +146,7 @@ def init_app(app):
         # Kept blocks of a thread page (drawn once, reused while their rows are unchanged)
         post_blocks=kept_blocks.post_blocks,
         blank_reply_form=kept_blocks.blank_reply_form,
+        thread_frame=kept_blocks.thread_frame,
         thread_rows=kept_blocks.thread_rows,
         # Queries, each once for a page of rows
         load_muted_ids=load_muted_ids,

@@ -20,6 +20,12 @@ to bump:
 A new input to `_post.html` that depends on who is looking must join `_viewer_kind` or the key
 (tests/test_post_blocks.py compares cached pages with freshly drawn ones).
 
+The rest of the thread page's main part (its header, report and self-moderation controls, page
+links and reply form) is kept too, as a frame the posts go into (`thread_frame`), for each kind of
+viewer of each page of the thread: its key is the thread's and category's columns, the viewer's
+kind, whether they started the thread, reported it, hid or watch it, and the page's address. Staff
+tools (which list the categories) and a suspended member's notice are drawn each time.
+
 Lists of threads (a category, the unread list) keep each row the same way (`thread_rows`): a row
 shows the thread's columns, its author's and last poster's names, the viewer's unread mark and
 time zone, and the category when the list names it, and nothing else, so those are its key.
@@ -32,64 +38,21 @@ time (their controls depend on more than the post), and so are posts that link a
 the library (whose card shows only to those who may see the resource); both are rare.
 """
 
-from collections import OrderedDict
-from threading import Lock
-
 from flask import current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
 from ...forms import new_submission
+from ...policy import can
+from ...services import self_moderation
 from ...web import csrf_token
+from ...web.kept import CSRF_MARK, BlockCache, kept_cache
 from ...web.templating import author_muted, viewer_zone
-
-CSRF_MARK = "\x00csrf\x00"
-
-
-class BlockCache:
-    """A small LRU of rendered post blocks (the key -> the block's HTML)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._blocks: OrderedDict = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key):
-        # Without the lock: a dict lookup and move_to_end are each atomic, and a key dropped by
-        # another thread in between only means the block is not moved (a page asks for twenty).
-        block = self._blocks.get(key)
-        if block is not None:
-            try:  # noqa: SIM105 (contextlib.suppress costs three calls; a page asks twenty times)
-                self._blocks.move_to_end(key)
-            except KeyError:
-                pass
-        return block
-
-    def put(self, key, block: str) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._blocks[key] = block
-            self._blocks.move_to_end(key)
-            while len(self._blocks) > self.size:
-                self._blocks.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._blocks.clear()
-
-    def __len__(self) -> int:
-        return len(self._blocks)
 
 
 def block_cache(app=None) -> BlockCache:
     app = app or current_app
-    cache = app.extensions.get("forum_post_blocks")
-    if cache is None:
-        cache = app.extensions["forum_post_blocks"] = BlockCache(
-            app.config.get("POST_BLOCK_CACHE_SIZE", 4000)
-        )
-    return cache
+    return kept_cache(app, "forum_post_blocks", app.config.get("POST_BLOCK_CACHE_SIZE", 4000))
 
 
 def _viewer_kind(member) -> tuple:
@@ -233,3 +196,55 @@ def thread_rows(listing, show_category=False, before="\n") -> Markup:
         parts.append(row)
     # Output of the autoescaping template, as an include would have inserted it.
     return Markup("".join(before + part for part in parts))  # noqa: S704
+
+
+POSTS_MARK = "\x00posts\x00"
+
+
+def thread_frame(thread, page, reported, reply_form, move_form, posts) -> Markup:
+    """The thread page's main part with `posts` (the page's post blocks) in place, as
+    `{% include "threads/_thread_frame.html" %}` drew it, from the cache where it can: drawn, it
+    was most of what a member's thread page costs beyond its posts (docs/performance.md)."""
+    viewer = current_user._get_current_object()
+    signed_in = viewer.is_authenticated
+    marks = self_moderation.thread_marks(viewer, thread)  # loaded with the thread: no query
+    context = {"thread": thread, "page": page, "reported": reported, "marks": marks,
+               "reply_form": reply_form, "move_form": move_form, "posts": Markup(POSTS_MARK)}  # noqa: S704
+    if (signed_in and viewer.is_suspended) or can(viewer, "manage_thread", thread):
+        # The suspension's end and reason, and the staff's list of categories to move to, are
+        # more than the key below holds: drawn each time (few viewers see either).
+        return Markup(render_template(FRAME, **context).replace(POSTS_MARK, posts))  # noqa: S704
+    key = (
+        "thread frame",
+        _viewer_kind(viewer),
+        signed_in and thread.author_id == viewer.id,
+        _thread_key(thread, viewer if signed_in else None),
+        tuple(thread.__data__.items()),
+        tuple(thread.category.__data__.items()),
+        ("thread", thread.id) in reported,
+        marks["hidden"],
+        marks["watching"],
+        page,
+        request.full_path,
+        request.script_root,
+    )
+    cache = block_cache()
+    frame = cache.get(key)
+    if frame is None:
+        drawn_before = len(g.get("volatile_values", ()))
+        frame = render_template(FRAME, **context)
+        # The session's token and the reply form's submission key, if drawing made them.
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        kept = frame.replace(token, CSRF_MARK) if token else frame
+        for value in g.get("volatile_values", ())[drawn_before:]:
+            kept = kept.replace(value, SUBMISSION_MARK)
+        cache.put(key, kept)
+    else:
+        if CSRF_MARK in frame:
+            frame = frame.replace(CSRF_MARK, csrf_token())
+        if SUBMISSION_MARK in frame:
+            frame = frame.replace(SUBMISSION_MARK, new_submission())
+    return Markup(frame.replace(POSTS_MARK, posts))  # noqa: S704 (the templates' own output)
+
+
+FRAME = "threads/_thread_frame.html"

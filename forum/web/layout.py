@@ -1,0 +1,75 @@
+"""The layout's parts, kept once drawn: the links of <head>, the site header and the footer.
+
+Every page draws them, and drawing them (a dozen links, six permission checks, two includes) was
+about a tenth of a member's page (docs/performance.md). Each depends on a few values only, which
+are its key, worked out here and passed to its template, which reads nothing else:
+- the head: whether the page loads scripts (not in low-data mode);
+- the header: the viewer's menu as the policy decides it (None for a visitor, or for a page drawn
+  with no member to ask: g.minimal_layout), their unread messages and notifications, and low-data
+  mode (the bell refreshes itself only with scripts);
+- the footer: whether the viewer may read the public log of the team's actions;
+and the application root the links are built under. The session's CSRF token in the header's
+Sign out form is stored as a marker and the viewer's own put back, as in the kept post blocks.
+"""
+
+from types import SimpleNamespace
+
+from flask import current_app, g, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from .. import policy
+from . import csrf_token
+from .kept import CSRF_MARK, kept_cache
+from .templating import low_data
+
+
+def _kept(key, template: str, **context) -> Markup:
+    cache = kept_cache(current_app._get_current_object(), "forum_layout", 512)
+    key = (request.script_root, *key)
+    part = cache.get(key)
+    if part is None:
+        part = render_template(template, **context)
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        cache.put(key, part.replace(token, CSRF_MARK) if token else part)
+    elif CSRF_MARK in part:
+        part = part.replace(CSRF_MARK, csrf_token())
+    return Markup(part)  # noqa: S704 (the template's own output, as an include would have inserted it)
+
+
+def _viewer():
+    """The signed-in member, or None (a visitor, or a page drawn while the database is down,
+    which must not load the member)."""
+    if g.get("minimal_layout"):
+        return None
+    viewer = current_user._get_current_object()
+    return viewer if viewer.is_authenticated else None
+
+
+def page_head() -> Markup:
+    scripts = bool(g.get("minimal_layout")) or not low_data()
+    return _kept(("head", scripts), "layout/_head.html", scripts=scripts)
+
+
+def site_header() -> Markup:
+    viewer = _viewer()
+    minimal = bool(g.get("minimal_layout"))
+    nav = None
+    counts = ()
+    if viewer is not None:
+        nav = SimpleNamespace(
+            members_area=policy.can(viewer, "read_members_area"),
+            directory=policy.can(viewer, "browse_directory"),
+            moderate=policy.can(viewer, "moderate"),
+            applicant=viewer.status == "applicant",
+            conversations=policy.can(viewer, "read_conversations"),
+            notifications=policy.can(viewer, "read_notifications"),
+        )
+        counts = (tuple(vars(nav).values()), viewer.unread_messages, viewer.unread_notifications, low_data())
+    return _kept(("header", minimal, *counts), "layout/_site_header.html", nav=nav, minimal=minimal)
+
+
+def site_footer() -> Markup:
+    viewer = None if g.get("minimal_layout") else current_user._get_current_object()
+    log_link = viewer is not None and policy.can(viewer, "read_moderation_log")
+    return _kept(("footer", log_link), "layout/_site_footer.html", log_link=log_link)
