@@ -9,7 +9,7 @@ from helpers import PASSWORD, signed_in, text
 from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 
 from forum.blueprints.threads.kept_blocks import block_cache
-from forum.models import Member, Post, ReadState, Thread
+from forum.models import Category, Member, Post, ReadState, Thread
 from forum.services import moderating, posting, reporting, self_moderation, watching
 
 TOKEN = re.compile(
@@ -264,3 +264,17 @@ def test_a_kept_frame_carries_each_request_its_own_token_and_submission_key(app,
     assert set(tokens.findall(first)) == set(tokens.findall(second))
     assert set(tokens.findall(first)).isdisjoint(tokens.findall(third))
     assert "\x00" not in first + second + third + text(two.get(url))
+
+
+def test_the_home_pages_kept_categories_show_each_change(app, make_thread, members):  # noqa: F811
+    reader = signed_in(app, "other@example.org")
+    reader.get("/")
+    block_cache(app).clear()
+    fresh = text(reader.get("/"))
+    assert same(text(reader.get("/"))) == same(fresh) and "0 threads" in fresh
+    thread = make_thread(title="Counted on the home page")
+    page = text(reader.get("/"))
+    assert "1 thread," in page and "Counted on the home page" in page
+    with app.app_context():
+        Category.update(name="Practice, renamed").where(Category.id == thread.category_id).execute()
+    assert "Practice, renamed" in text(reader.get("/"))

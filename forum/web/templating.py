@@ -148,6 +148,7 @@ def init_app(app):
         blank_reply_form=kept_blocks.blank_reply_form,
         thread_frame=kept_blocks.thread_frame,
         thread_rows=kept_blocks.thread_rows,
+        category_items=kept_blocks.category_items,
         # Queries, each once for a page of rows
         load_muted_ids=load_muted_ids,
         load_thread_marks=selfmod.load_thread_marks,

@@ -28,7 +28,8 @@ tools (which list the categories) and a suspended member's notice are drawn each
 
 Lists of threads (a category, the unread list) keep each row the same way (`thread_rows`): a row
 shows the thread's columns, its author's and last poster's names, the viewer's unread mark and
-time zone, and the category when the list names it, and nothing else, so those are its key.
+time zone, and the category when the list names it, and nothing else, so those are its key. The
+home page's categories are kept alike (`category_items`): a category's row and the viewer's zone.
 
 The CSRF token in a block's forms belongs to the session that drew it: it is stored as a marker
 and the viewer's own token is put back when the block is used. A block without a form that posts
@@ -248,3 +249,20 @@ def thread_frame(thread, page, reported, reply_form, move_form, posts) -> Markup
 
 
 FRAME = "threads/_thread_frame.html"
+
+
+def category_items(categories, before="\n  ") -> Markup:
+    """The home page's categories, as `{% for category in categories %}{% include
+    "threads/_category_item.html" %}` drew them, from the cache where it can: a category's item
+    shows its own row (counts, latest thread) in the viewer's time zone, nothing else."""
+    cache = block_cache()
+    common = ("category item", request.script_root, viewer_zone()[0])
+    parts = []
+    for category in categories:
+        key = (common, tuple(category.__data__.items()))
+        item = cache.get(key)
+        if item is None:
+            item = render_template("threads/_category_item.html", category=category)
+            cache.put(key, item)
+        parts.append(item)
+    return Markup("".join(before + part for part in parts))  # noqa: S704 (the template's own output)
