@@ -10,7 +10,7 @@ internals in forum/web/framework_internals.py and checked by tests/test_framewor
 
 from datetime import datetime
 
-from peewee import CharField, Field, ForeignKeyField, IntegerField, TextField
+from peewee import CharField, DateTimeField, Field, ForeignKeyField, IntegerField, TextField
 
 from .db import db
 
@@ -38,9 +38,31 @@ _ROW_PLANS: dict = {}
 def _row_plan(fields):
     entry = _ROW_PLANS.get(id(fields))
     if entry is None or entry[0] is not fields:
-        plan = ([f.name for f in fields], [f.python_value for f in fields], [_passes_as(f) for f in fields])
+        plan = ([f.name for f in fields], [_converter(f) for f in fields], [_passes_as(f) for f in fields])
         entry = _ROW_PLANS[id(fields)] = (fields, plan)
     return entry[1]
+
+
+# Times as SQLite stores them (text) -> datetime: the same rows come back page after page, and
+# parsing their times was a sixth of building a page of threads (docs/performance.md).
+_TIMES: dict = {}
+TIMES_KEPT = 50_000
+
+
+def _converter(field):
+    if type(field).python_value is not Field.python_value or type(field).adapt is not DateTimeField.adapt:
+        return field.python_value
+    convert = field.python_value
+
+    def parse(value):
+        parsed = _TIMES.get(value)
+        if parsed is None:
+            if len(_TIMES) >= TIMES_KEPT:
+                _TIMES.clear()
+            parsed = _TIMES[value] = convert(value)
+        return parsed
+
+    return parse
 
 
 def _passes_as(field):
@@ -58,6 +80,8 @@ def _passes_as(field):
         return str
     if kind.adapt is bool:
         return bool
+    if kind.adapt is DateTimeField.adapt:
+        return datetime  # as PostgreSQL's driver gives them; SQLite's text is parsed (_converter)
     return None
 
 

@@ -17,7 +17,7 @@ from .. import policy
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
 from ..models.db import db
-from ..models.prepared import prepared
+from ..models.prepared import prepared, whole_rows
 from ..models.threads import keyset_before
 from . import self_moderation
 
@@ -139,7 +139,9 @@ def readable_categories(member) -> list[Category]:
     """The categories the member may read, in the forum's order: one query."""
     reading = policy.reading(member)
     return prepared(
-        ("listed categories", reading), lambda: Category.listed().where(Category.readable_by(reading))
+        ("listed categories", reading),
+        lambda: Category.listed().where(Category.readable_by(reading)),
+        rows=whole_rows(Category),
     )
 
 
@@ -151,6 +153,7 @@ def readable_category(member, slug: str) -> Category:
         ("category by slug", reading),
         lambda s: Category.select().where((Category.slug == s) & Category.readable_by(reading)),
         slug,
+        rows=whole_rows(Category),
     )
     if not found:
         raise NotFound("There is no such category.")
