@@ -78,6 +78,8 @@ def load_post_photos(posts, thread=None) -> dict:
     """post id -> its visible photos, for a page of posts in one query (none without posts).
     Each photo is given its post, and each post the page's thread, already loaded, so that the
     policy checks on the photos (see, report) query nothing more."""
+    if all(getattr(p, "photo_count", None) == 0 for p in posts):
+        return {}  # counted with the page of posts (Post.page_of_thread): none to ask for
     photos = Upload.for_posts([p.id for p in posts])
     by_id = {p.id: p for p in posts}
     for post_id, uploads_here in photos.items():

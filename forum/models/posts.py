@@ -48,7 +48,8 @@ class Post(BaseModel):
 
     @classmethod
     def page_of_thread(cls, thread, page: int, reader=None, open_reports=False):
-        """One page of posts with their authors and organisations, in one query. With `reader`
+        """One page of posts with their authors and organisations, and how many photos each shows
+        (`.photo_count`), in one query. With `reader`
         (a signed-in member), whether they muted each post's author, `.author_muted`, and (once
         they have reported anything) whether they reported the post, `.reader_reported`; with
         `open_reports` (staff), each post's `.open_reports`: subqueries of this same query.
@@ -65,7 +66,7 @@ class Post(BaseModel):
             *values,
             rows=lambda cursor: cursor.fetchall(),
         )
-        extras = []
+        extras = ["photo_count"]
         if reader is not None:
             extras.append("author_muted")
         if reader is not None and reader.report_count:
@@ -84,7 +85,16 @@ class Post(BaseModel):
     @classmethod
     def _page_of_thread(cls, thread_id, first, last, reader_id=None, *, reader, open_reports):
         """The query of page_of_thread; `reader_id` stands for reader.id (prepared())."""
+        from .uploads import Upload
+
         columns = [*PAGE_POST_FIELDS, *PAGE_AUTHOR_FIELDS, *PAGE_ORGANISATION_FIELDS]
+        # How many photos each post shows: the page asks for them only when one has some
+        # (most pages have none; the query for them was a twentieth of the page).
+        columns.append(
+            Upload.select(fn.COUNT(Upload.id))
+            .where((Upload.post == cls.id) & (Upload.status == "visible"))
+            .alias("photo_count")
+        )
         if reader is not None:
             # Whether the reader muted the author: their post is folded away for the reader.
             from .self_moderation import Mute

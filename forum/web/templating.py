@@ -123,6 +123,7 @@ def init_app(app):
         page_head=layout.page_head,
         site_header=layout.site_header,
         site_footer=layout.site_footer,
+        hx_headers=layout.hx_headers,
         # flask-wtf's, with the signed token kept per session (web/__init__.py)
         csrf_token=csrf_token,
         low_data=low_data,
