@@ -278,3 +278,24 @@ def test_the_home_pages_kept_categories_show_each_change(app, make_thread, membe
     with app.app_context():
         Category.update(name="Practice, renamed").where(Category.id == thread.category_id).execute()
     assert "Practice, renamed" in text(reader.get("/"))
+
+
+def test_a_page_kept_whole_is_not_shared_with_the_author_or_someone_with_marks(  # noqa: F811
+    app, make_thread, members, make_member  # noqa: F811
+):
+    """The whole main part of a thread page is kept under its rows as read: another member of the
+    same kind gets it, but not the thread's author, nor someone who muted a poster or reported a post."""
+    thread = make_thread(replies=2)
+    url = f"/t/{thread.id}?page=1"
+    for email in ("ruth@example.org", "sam@example.org"):
+        make_member(email, name=email.split("@")[0].title())
+    ruth, sam = signed_in(app, "ruth@example.org"), signed_in(app, "sam@example.org")
+    ruth.get(url), sam.get(url)  # both read up to date
+    assert same(text(ruth.get(url))) == same(text(sam.get(url)))
+    with app.app_context():
+        self_moderation.mute(Member.get(Member.email == "sam@example.org"), members["other"].id)
+    sams = text(sam.get(url))
+    assert sams.count("A post by a member you muted") == 2
+    assert "A post by a member you muted" not in text(ruth.get(url))
+    authors = text(signed_in(app, "author@example.org").get(url))
+    assert authors.count(">Edit</button>") == 1 and text(ruth.get(url)).count(">Edit</button>") == 0

@@ -332,8 +332,8 @@ def test_thread_page_costs_the_same_whatever_its_length(app, make_thread, count_
     """A member: themselves (with the documents' current versions), the thread (with their reading position,
     whether they reported, hid or watch it), the page of posts (with whether they muted or reported
     each one, and for staff its open reports, which they may Dismiss there), moving the reading
-    position (and the page's photos, when a post on it has some). Staff pay one query more: the categories to move
-    the thread to. Whatever the member has reported or muted, it costs the same."""
+    position (and the page's photos, when a post on it has some). Staff pay one query more: the
+    categories to move the thread to. Whatever the member has reported or muted, it costs the same."""
     short, long = make_thread(replies=2), make_thread(replies=45)
     emails = {"member": "other@example.org", "reporter": "other@example.org", "staff": "staff@example.org"}
     if viewer == "reporter":

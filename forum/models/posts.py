@@ -47,16 +47,17 @@ class Post(BaseModel):
         )
 
     @classmethod
-    def page_of_thread(cls, thread, page: int, reader=None, open_reports=False):
+    def page_of_thread(cls, thread, page: int, reader=None, open_reports=False) -> "PageOfPosts":
         """One page of posts with their authors and organisations, and how many photos each shows
-        (`.photo_count`), in one query. With `reader`
-        (a signed-in member), whether they muted each post's author, `.author_muted`, and (once
-        they have reported anything) whether they reported the post, `.reader_reported`; with
-        `open_reports` (staff), each post's `.open_reports`: subqueries of this same query.
+        (`.photo_count`), in one query. With `reader` (a signed-in member), whether they muted
+        each post's author, `.author_muted`, and (once they have reported anything) whether they
+        reported the post, `.reader_reported`; with `open_reports` (staff), each post's
+        `.open_reports`: subqueries of this same query.
 
         Only the columns the page shows are read: a post's Markdown source and the authors'
         profiles are most of the bytes of these rows, and building the rows was a fifth of the
-        thread page's time (docs/performance.md)."""
+        thread page's time (docs/performance.md). The rows are kept as read, and the posts built
+        from them when asked for: a page kept whole (kept_blocks.thread_main) needs only the rows."""
         first = (page - 1) * POSTS_PER_PAGE + 1
         shape = ("page of thread", reader is not None, bool(reader and reader.report_count), open_reports)
         values = (thread.id, first, first + POSTS_PER_PAGE - 1) + ((reader.id,) if reader else ())
@@ -73,14 +74,7 @@ class Post(BaseModel):
             extras.append("reader_reported")
         if open_reports:
             extras.append("open_reports")
-        posts = [_post_from_row(row, extras) for row in rows]
-        for post in posts:
-            if reader is not None:
-                post.reader_reported = bool(getattr(post, "reader_reported", False))
-                post.author_muted = bool(post.author_muted)
-            if open_reports:
-                post.open_reports = post.open_reports or 0
-        return posts
+        return PageOfPosts(rows, tuple(extras))
 
     @classmethod
     def _page_of_thread(cls, thread_id, first, last, reader_id=None, *, reader, open_reports):
@@ -152,6 +146,49 @@ PAGE_POST_FIELDS = [
 ]
 PAGE_AUTHOR_FIELDS = [Member.id, Member.name, Member.status, Member.role, Member.organisation]
 PAGE_ORGANISATION_FIELDS = [Organisation.id, Organisation.name]
+
+
+class PageOfPosts:
+    """A page of posts as read (`rows`, each the columns of page_of_thread then `extras`), and
+    the posts built from them on first use (`posts`, or iterating, indexing, len)."""
+
+    # Where a row holds the post's number and author's id.
+    NUMBER = [f.name for f in PAGE_POST_FIELDS].index("number")
+    AUTHOR = [f.name for f in PAGE_POST_FIELDS].index("author")
+    # Where the extras start: photo_count is always the first.
+    PHOTO_COUNT = len(PAGE_POST_FIELDS) + len(PAGE_AUTHOR_FIELDS) + len(PAGE_ORGANISATION_FIELDS)
+
+    def __init__(self, rows, extras):
+        self.rows, self.extras = rows, extras
+        self._posts = None
+
+    @property
+    def posts(self) -> list:
+        if self._posts is None:
+            self._posts = [_post_from_row(row, self.extras) for row in self.rows]
+            for post in self._posts:
+                if "author_muted" in self.extras:
+                    post.reader_reported = bool(getattr(post, "reader_reported", False))
+                    post.author_muted = bool(post.author_muted)
+                if "open_reports" in self.extras:
+                    post.open_reports = post.open_reports or 0
+        return self._posts
+
+    @property
+    def last_number(self):
+        return self.rows[-1][self.NUMBER] if self.rows else None
+
+    def __iter__(self):
+        return iter(self.posts)
+
+    def __getitem__(self, index):
+        return self.posts[index]
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
 
 
 def _post_from_row(row, extras):

@@ -147,7 +147,7 @@ def init_app(app):
         # Kept blocks of a thread page (drawn once, reused while their rows are unchanged)
         post_blocks=kept_blocks.post_blocks,
         blank_reply_form=kept_blocks.blank_reply_form,
-        thread_frame=kept_blocks.thread_frame,
+        thread_main=kept_blocks.thread_main,
         thread_rows=kept_blocks.thread_rows,
         category_items=kept_blocks.category_items,
         # Queries, each once for a page of rows

@@ -44,11 +44,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ...forms import new_submission
+from ...models.posts import PAGE_POST_FIELDS
 from ...policy import can
 from ...services import self_moderation
 from ...web import csrf_token
 from ...web.kept import CSRF_MARK, BlockCache, kept_cache
 from ...web.templating import author_muted, viewer_zone
+from ..reports import load_open_report_counts, load_reported_by_me
+from ..uploads import load_post_photos
 
 
 def block_cache(app=None) -> BlockCache:
@@ -200,6 +203,10 @@ def thread_rows(listing, show_category=False, before="\n") -> Markup:
 
 
 POSTS_MARK = "\x00posts\x00"
+# What the thread query read of the viewer (Thread.with_category).
+READER_MARKS = ("reader_reported", "reader_hidden", "reader_watching")
+# Where a row of a page of posts holds its body.
+BODY = [f.name for f in PAGE_POST_FIELDS].index("body_html")
 
 
 def thread_frame(thread, page, reported, reply_form, move_form, posts) -> Markup:
@@ -266,3 +273,66 @@ def category_items(categories, before="\n  ") -> Markup:
             cache.put(key, item)
         parts.append(item)
     return Markup("".join(before + part for part in parts))  # noqa: S704 (the template's own output)
+
+
+def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup:
+    """The thread page's main part: its posts (`posts`, a models.posts.PageOfPosts) in its frame.
+
+    Kept whole, once drawn, under the page's rows as read: the thread's and category's columns
+    with what the thread query read of the viewer (reported, hidden, watching), each post's row
+    with its author, organisation and the viewer's marks (muted, reported, photos), and what the
+    post blocks and the frame key on besides (the viewer's kind, which posts and whether the
+    thread are theirs, where their unread posts start, the page's address, their zone). A page
+    kept whole costs its two queries and no post built or drawn (docs/performance.md). Pages whose
+    frame is drawn each time (staff, a suspended member), or with photos or library links in a
+    post, are put together from the post blocks and frame every time."""
+    viewer = current_user._get_current_object()
+    signed_in = viewer.is_authenticated
+    keep = not (
+        (signed_in and viewer.is_suspended)
+        or can(viewer, "manage_thread", thread)
+        or any(row[posts.PHOTO_COUNT] for row in posts.rows)
+        or any("/library/" in (row[BODY] or "") for row in posts.rows)
+    )
+    key = None
+    if keep:
+        viewer_id = viewer.id if signed_in else None
+        numbers = [row[posts.NUMBER] for row in posts.rows]
+        first_new = next((n for n in numbers if last_read is not None and n > last_read), None)
+        key = (
+            "thread main",
+            _viewer_kind(viewer),
+            _thread_key(thread, viewer if signed_in else None),
+            tuple(thread.__data__.items()),
+            tuple(thread.category.__data__.items()),
+            tuple(getattr(thread, name, None) for name in READER_MARKS),
+            signed_in and thread.author_id == viewer_id,
+            tuple(row[posts.AUTHOR] == viewer_id for row in posts.rows),
+            posts.extras,
+            tuple(posts.rows),
+            first_new,
+            page,
+            request.full_path,
+            request.script_root,
+            viewer_zone()[0],
+        )
+        kept = block_cache().get(key)
+        if kept is not None:
+            if CSRF_MARK in kept:
+                kept = kept.replace(CSRF_MARK, csrf_token())
+            if SUBMISSION_MARK in kept:
+                kept = kept.replace(SUBMISSION_MARK, new_submission())
+            return Markup(kept)  # noqa: S704 (the templates' own output)
+    drawn_before = len(g.get("volatile_values", ()))
+    photos = load_post_photos(posts, thread)
+    reported = load_reported_by_me(posts=posts, thread=thread, photos=sum(photos.values(), []))
+    open_reports = load_open_report_counts(posts)
+    main = thread_frame(thread, page, reported, reply_form, move_form,
+                        post_blocks(posts, thread, last_read, photos, reported, open_reports))
+    if key is not None:
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        kept = main.replace(token, CSRF_MARK) if token else str(main)
+        for value in g.get("volatile_values", ())[drawn_before:]:
+            kept = kept.replace(value, SUBMISSION_MARK)
+        block_cache().put(key, kept)
+    return main

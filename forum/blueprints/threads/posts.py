@@ -85,7 +85,7 @@ def thread(thread_id):
         raise NotFound("This thread has no such page.")
     posts = Post.page_of_thread(thread, page, reader=member, open_reports=can(viewer, "resolve_report"))
     if member and posts:
-        posting.mark_read(member, thread, posts[-1].number, last_read)
+        posting.mark_read(member, thread, posts.last_number, last_read)
     context = {"thread": thread, "posts": posts, "page": page, "last_read": last_read}
     if request.htmx and not request.htmx.history_restore_request:
         # "Next page" in place: the posts are appended and the page links replaced.
