@@ -228,24 +228,62 @@ class Thread(BaseModel):
         return query.limit(limit + 1)
 
     @staticmethod
-    def rows_of_page(cursor) -> list:
-        """Threads with `.author` and `.last_author` (id and name) from a cursor over page_query,
-        built directly like a page of posts: peewee's general row machinery was a quarter of the
-        category page's time (docs/performance.md)."""
-        fields = Thread._meta.sorted_fields
-        n = len(fields)
-        threads = []
-        for row in cursor.fetchall():
-            thread = model_from_row(Thread, fields, row[:n])
-            thread.__rel__["author"] = model_from_row(Member, _NAME_FIELDS, row[n : n + 2])
-            if row[n + 2] is not None:
-                thread.__rel__["last_author"] = model_from_row(Member, _NAME_FIELDS, row[n + 2 : n + 4])
-            threads.append(thread)
-        return threads
+    def rows_of_page(cursor) -> "PageOfThreads":
+        """The threads of a cursor over page_query, kept as read and built one by one when asked
+        for, with `.author` and `.last_author` (id and name), like a page of posts: building them
+        all with peewee's row machinery was a quarter of the category page's time, and a row kept
+        drawn (kept_blocks.thread_rows) needs no thread built at all (docs/performance.md)."""
+        return PageOfThreads(cursor.fetchall())
 
 
 # A member's id and name, as lists of threads show their authors.
 _NAME_FIELDS = [Member.id, Member.name]
+
+
+class PageOfThreads:
+    """Threads as Thread.page_query read them (`rows`: the thread's columns, then the author's and
+    the last poster's id and name), each built on first use; `category`, when set, is given to
+    each thread built (already loaded: no query per row)."""
+
+    FIELDS = Thread._meta.sorted_fields
+    _NAMES = [f.name for f in FIELDS]
+    ID, POST_COUNT = _NAMES.index("id"), _NAMES.index("post_count")
+    PINNED, LAST_POST_AT = _NAMES.index("pinned"), _NAMES.index("last_post_at")
+
+    def __init__(self, rows, category=None):
+        self.rows = rows
+        self.category = category
+        self._built: dict[int, Thread] = {}
+
+    def thread(self, index: int) -> Thread:
+        thread = self._built.get(index)
+        if thread is None:
+            row, n = self.rows[index], len(self.FIELDS)
+            thread = model_from_row(Thread, self.FIELDS, row[:n])
+            thread.__rel__["author"] = model_from_row(Member, _NAME_FIELDS, row[n : n + 2])
+            if row[n + 2] is not None:
+                thread.__rel__["last_author"] = model_from_row(Member, _NAME_FIELDS, row[n + 2 : n + 4])
+            if self.category is not None:
+                thread.__rel__["category"] = self.category
+            self._built[index] = thread
+        return thread
+
+    def ids(self) -> list[int]:
+        return [row[self.ID] for row in self.rows]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return PageOfThreads(self.rows[index], self.category)
+        return self.thread(index if index >= 0 else len(self.rows) + index)
+
+    def __iter__(self):
+        return (self.thread(i) for i in range(len(self.rows)))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
 
 
 def _thread_from_row(row, extras):

@@ -18,7 +18,7 @@ from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
 from ..models.db import db
 from ..models.prepared import prepared, whole_rows
-from ..models.threads import keyset_before
+from ..models.threads import PageOfThreads, keyset_before
 from . import self_moderation
 
 NAME_MAX = 80
@@ -224,12 +224,17 @@ def _page(rows: list, limit: int, cursor: Cursor | None, pinned_first: bool = Fa
 def _mark_unread(listing: ThreadList, member, positions: dict[int, int]) -> ThreadList:
     listing.marked = bool(getattr(member, "is_authenticated", False))
     if listing.marked:
-        for thread in listing.threads:
-            last_read = positions.get(thread.id)
+        threads = listing.threads
+        if isinstance(threads, PageOfThreads):  # from the rows, building no thread
+            counts = [(row[threads.ID], row[threads.POST_COUNT]) for row in threads.rows]
+        else:
+            counts = [(thread.id, thread.post_count) for thread in threads]
+        for thread_id, post_count in counts:
+            last_read = positions.get(thread_id)
             if last_read is None:
-                listing.unread[thread.id] = None
-            elif thread.post_count > last_read:
-                listing.unread[thread.id] = thread.post_count - last_read
+                listing.unread[thread_id] = None
+            elif post_count > last_read:
+                listing.unread[thread_id] = post_count - last_read
     return listing
 
 
@@ -252,10 +257,9 @@ def category_threads(member, category, before: str | None, limit: int = THREADS_
 
     shape = ("category page", reading, cursor is not None, signed_in, limit)
     rows = prepared(shape, build, *values, rows=Thread.rows_of_page)
-    for thread in rows:
-        thread.category = category  # already loaded: no query per row when a template asks
+    rows.category = category  # already loaded: no query per row when a template asks
     listing = _page(rows, limit, cursor, pinned_first=True)
-    positions = ReadState.for_threads(member, [t.id for t in listing.threads])
+    positions = ReadState.for_threads(member, listing.threads.ids())
     return _mark_unread(listing, member, positions)
 
 

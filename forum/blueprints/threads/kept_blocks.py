@@ -1,4 +1,5 @@
-"""Kept post blocks: the thread page's posts drawn from rendered blocks kept in memory.
+"""Kept blocks: the thread page's posts, its frame and its whole main part, the rows of thread
+lists and the home page's categories, drawn from rendered blocks kept in memory.
 
 Drawing `_post.html` twenty times a page (its include, a dozen policy checks, links, escaping) is
 most of the thread page's work (docs/performance.md). The same post looks the same to every viewer
@@ -24,7 +25,9 @@ The rest of the thread page's main part (its header, report and self-moderation 
 links and reply form) is kept too, as a frame the posts go into (`thread_frame`), for each kind of
 viewer of each page of the thread: its key is the thread's and category's columns, the viewer's
 kind, whether they started the thread, reported it, hid or watch it, and the page's address. Staff
-tools (which list the categories) and a suspended member's notice are drawn each time.
+tools (which list the categories) and a suspended member's notice are drawn each time. Once
+drawn, the whole main part (frame and posts) is kept too (`thread_main`), under the page's rows as
+the queries read them, so that a page already drawn for that kind of viewer builds no post at all.
 
 Lists of threads (a category, the unread list) keep each row the same way (`thread_rows`): a row
 shows the thread's columns, its author's and last poster's names, the viewer's unread mark and
@@ -45,6 +48,7 @@ from markupsafe import Markup
 
 from ...forms import new_submission
 from ...models.posts import PAGE_POST_FIELDS
+from ...models.threads import PageOfThreads
 from ...policy import can
 from ...services import self_moderation
 from ...web import csrf_token
@@ -175,29 +179,44 @@ def blank_reply_form(thread, make_form) -> Markup:
 def thread_rows(listing, show_category=False, before="\n") -> Markup:
     """A list's rows, as `{% for thread in listing.threads %}{% include "threads/_thread_row.html" %}`
     drew them, from the cache where it can: drawing thirty rows (a link, a time in the viewer's
-    zone, escaping) was most of a category page's time (docs/performance.md)."""
+    zone, escaping) was most of a category page's time (docs/performance.md). A category's page
+    (models.threads.PageOfThreads) is keyed by each row as read, so a kept row builds no thread."""
     cache = block_cache()
     common = ("thread row", show_category, request.script_root, viewer_zone()[0])
+    threads = listing.threads
+    as_read = isinstance(threads, PageOfThreads)
     parts = []
-    for thread in listing.threads:
-        unread = listing.unread.get(thread.id, 0) if listing.marked else 0
-        rel = thread.__rel__
-        author, last_author = rel.get("author"), rel.get("last_author")
-        category = thread.category if show_category else None
-        key = (
-            common,
-            tuple(thread.__data__.items()),
-            tuple(author.__data__.items()) if author else None,
-            tuple(last_author.__data__.items()) if last_author else None,
-            (category.slug, category.name) if category else None,
-            unread,
-        )
-        row = cache.get(key)
-        if row is None:
-            row = render_template("threads/_thread_row.html", thread=thread, unread=unread,
-                                  show_category=show_category)
-            cache.put(key, row)
-        parts.append(row)
+    for index in range(len(threads)):
+        if as_read:
+            row = threads.rows[index]
+            thread_id = row[threads.ID]
+            thread = None
+        else:
+            thread = threads[index]
+            thread_id = thread.id
+        unread = listing.unread.get(thread_id, 0) if listing.marked else 0
+        if as_read:
+            category = threads.category if show_category else None
+            key = (common, row, (category.slug, category.name) if category else None, unread)
+        else:
+            rel = thread.__rel__
+            author, last_author = rel.get("author"), rel.get("last_author")
+            category = thread.category if show_category else None
+            key = (
+                common,
+                tuple(thread.__data__.items()),
+                tuple(author.__data__.items()) if author else None,
+                tuple(last_author.__data__.items()) if last_author else None,
+                (category.slug, category.name) if category else None,
+                unread,
+            )
+        drawn = cache.get(key)
+        if drawn is None:
+            thread = thread or threads[index]
+            drawn = render_template("threads/_thread_row.html", thread=thread, unread=unread,
+                                    show_category=show_category)
+            cache.put(key, drawn)
+        parts.append(drawn)
     # Output of the autoescaping template, as an include would have inserted it.
     return Markup("".join(before + part for part in parts))  # noqa: S704
 
