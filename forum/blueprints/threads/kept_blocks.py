@@ -350,7 +350,9 @@ def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup
                         post_blocks(posts, thread, last_read, photos, reported, open_reports))
     if key is not None:
         token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-        kept = main.replace(token, CSRF_MARK) if token else str(main)
+        kept = str(main)  # stored as text: Markup.replace would escape each replacement on use
+        if token:
+            kept = kept.replace(token, CSRF_MARK)
         for value in g.get("volatile_values", ())[drawn_before:]:
             kept = kept.replace(value, SUBMISSION_MARK)
         block_cache().put(key, kept)
