@@ -14,9 +14,9 @@ Sign out form is stored as a marker and the viewer's own put back, as in the kep
 
 from types import SimpleNamespace
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, render_template, request, session
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import policy
 from . import csrf_token
@@ -55,12 +55,12 @@ def hx_headers() -> Markup:
     return Markup(" data-hx-headers='{\"X-CSRFToken\": \"%s\"}'") % csrf_token()
 
 
-def page_head() -> Markup:
+def _head():
     scripts = bool(g.get("minimal_layout")) or not low_data()
-    return _kept(("head", scripts), "layout/_head.html", scripts=scripts)
+    return ("head", scripts), {"scripts": scripts}
 
 
-def site_header() -> Markup:
+def _header():
     viewer = _viewer()
     minimal = bool(g.get("minimal_layout"))
     nav = None
@@ -75,10 +75,55 @@ def site_header() -> Markup:
             notifications=policy.can(viewer, "read_notifications"),
         )
         counts = (tuple(vars(nav).values()), viewer.unread_messages, viewer.unread_notifications, low_data())
-    return _kept(("header", minimal, *counts), "layout/_site_header.html", nav=nav, minimal=minimal)
+    return ("header", minimal, *counts), {"nav": nav, "minimal": minimal}
+
+
+def _footer():
+    viewer = None if g.get("minimal_layout") else current_user._get_current_object()
+    log_link = viewer is not None and policy.can(viewer, "read_moderation_log")
+    return ("footer", log_link), {"log_link": log_link}
+
+
+def page_head() -> Markup:
+    key, context = _head()
+    return _kept(key, "layout/_head.html", **context)
+
+
+def site_header() -> Markup:
+    key, context = _header()
+    return _kept(key, "layout/_site_header.html", **context)
 
 
 def site_footer() -> Markup:
-    viewer = None if g.get("minimal_layout") else current_user._get_current_object()
-    log_link = viewer is not None and policy.can(viewer, "read_moderation_log")
-    return _kept(("footer", log_link), "layout/_site_footer.html", log_link=log_link)
+    key, context = _footer()
+    return _kept(key, "layout/_site_footer.html", **context)
+
+
+TITLE_MARK = "\x00title\x00"
+MAIN_MARK = "\x00main\x00"
+
+
+def page(title: str, main: Markup) -> str:
+    """A whole page: `main` inside the layout, titled `title`, as a template extending base.html
+    with those two blocks draws it (layout/page.html). The layout around them is kept once drawn,
+    under the same keys as its parts and whether the viewer is signed in (the body's htmx header),
+    so a page whose main part is kept too (the thread page) runs no template at all: Jinja's own
+    work for a page (its context, the layout's blocks) was a tenth of a member's thread page
+    (docs/performance.md). A page with a flashed message waiting is drawn in full."""
+    if g.get("minimal_layout") or "_flashes" in session:
+        return render_template("layout/page.html", page_title=title, page_main=main)
+    key = ("page", _viewer() is not None, _head()[0], _header()[0], _footer()[0])
+    cache = kept_cache(current_app._get_current_object(), "forum_layout", 512)
+    key = (request.script_root, *key)
+    layout = cache.get(key)
+    if layout is None:
+        marks = {"page_title": Markup(TITLE_MARK), "page_main": Markup(MAIN_MARK)}  # noqa: S704
+        drawn = render_template("layout/page.html", **marks)
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        layout = drawn.replace(token, CSRF_MARK) if token else drawn
+        cache.put(key, layout)
+    if CSRF_MARK in layout:
+        layout = layout.replace(CSRF_MARK, csrf_token())
+    before, _, after = layout.partition(MAIN_MARK)
+    # As text: adding a str to Markup would escape the str.
+    return before.replace(TITLE_MARK, str(escape(title))) + str(main) + after

@@ -21,10 +21,10 @@ from ...models.base import parse_id
 from ...policy import can, requires
 from ...services import moderating, posting, self_moderation
 from ...services.text import render_markdown
-from ...web import add_form_error, announce, render_page_or_part, row_id
+from ...web import add_form_error, announce, layout, render_page_or_part, row_id
 from ...web.conditional import conditional
 from ..uploads import chosen_photo, photo_error
-from . import bp
+from . import bp, kept_blocks
 
 # -- loading, with visibility decided once -----------------------------------------------------
 
@@ -91,14 +91,12 @@ def thread(thread_id):
         # "Next page" in place: the posts are appended and the page links replaced.
         return render_template("threads/_posts_page.html", **context)
     staff_move_form = move_form() if can(viewer, "manage_thread", thread) else None
-    # The blank reply form is built only when its kept block is not there yet (kept_blocks.py), which
-    # gives it its submission key.
-    return render_template(
-        "threads/thread.html",
-        reply_form=partial(ReplyForm, formdata=None),
-        move_form=staff_move_form,
-        **context,
-    )
+    # The page's main part, kept once drawn, in the layout, kept too (kept_blocks.py, web/layout.py).
+    # The blank reply form is built only when its kept block is not there yet, which gives it its
+    # submission key.
+    reply_form = partial(ReplyForm, formdata=None)
+    main = kept_blocks.thread_main(thread, posts, page, last_read, reply_form, staff_move_form)
+    return layout.page(thread.title, main)
 
 
 @bp.get("/p/<int:post_id>")
