@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ...policy import requires
 from ...services import categories, event_lists
-from ...web import announce
+from ...web import announce, layout
 from ...web.conditional import conditional
 from . import bp
 
@@ -13,14 +13,15 @@ from . import bp
 @bp.get("/")
 @conditional
 def index():
-    return render_template(
-        "threads/index.html",
+    main = render_template(
+        "threads/_index.html",
         categories=categories.readable_categories(current_user),
         upcoming=event_lists.next_events(current_user),
     )
+    return layout.page("Forum", main)
 
 
-def _threads(page: str, listing, next_url: str | None, **context):
+def _threads(page: str, title: str, listing, next_url: str | None, **context):
     """A page of threads in full, or for "More threads" (htmx) the next rows alone: they replace
     the link's row, and focus moves to the first new thread so a keyboard user carries on there."""
     context.update(listing=listing, next_url=next_url)
@@ -31,7 +32,8 @@ def _threads(page: str, listing, next_url: str | None, **context):
         count = len(listing.threads)
         message = f"{count} more thread{'s' if count != 1 else ''} shown."
         return announce(body, message, focus=f"#thread-{listing.threads[0].id} a")
-    return render_template(page, **context)
+    # The page's main part in the layout, kept (web/layout.py).
+    return layout.page(title, render_template(page, **context))
 
 
 @bp.get("/c/<slug>")
@@ -42,7 +44,10 @@ def category(slug):
     next_url = None
     if listing.next_cursor:
         next_url = url_for("threads.category", slug=slug, before=str(listing.next_cursor))
-    return _threads("threads/category.html", listing, next_url, category=category, show_category=False)
+    title = category.name if listing.first_page else f"{category.name} (older threads)"
+    return _threads(
+        "threads/_category.html", title, listing, next_url, category=category, show_category=False
+    )
 
 
 @bp.get("/unread")
@@ -50,7 +55,7 @@ def category(slug):
 def unread():
     listing = categories.unread_threads(current_user, request.args.get("before"))
     next_url = url_for("threads.unread", before=str(listing.next_cursor)) if listing.next_cursor else None
-    return _threads("threads/unread.html", listing, next_url, show_category=True)
+    return _threads("threads/_unread.html", "Unread", listing, next_url, show_category=True)
 
 
 # -- admin ---------------------------------------------------------------------------------------
