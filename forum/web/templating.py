@@ -106,7 +106,7 @@ def init_app(app):
     # Imported here: the blueprints' modules import the web layer, which imports this one.
     from .. import policy
     from ..blueprints import appeals, feeds, library, reports, selfmod, uploads
-    from ..blueprints.threads import kept_blocks, posts
+    from ..blueprints.threads import kept_blocks, kept_lists, posts
     from ..links import asset_url, link, row_link
     from ..models import MODERATION_REASONS, SHARING
     from ..services import search
@@ -148,8 +148,8 @@ def init_app(app):
         post_blocks=kept_blocks.post_blocks,
         blank_reply_form=kept_blocks.blank_reply_form,
         thread_main=kept_blocks.thread_main,
-        thread_rows=kept_blocks.thread_rows,
-        category_items=kept_blocks.category_items,
+        thread_rows=kept_lists.thread_rows,
+        category_items=kept_lists.category_items,
         # Queries, each once for a page of rows
         load_muted_ids=load_muted_ids,
         load_thread_marks=selfmod.load_thread_marks,

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("threads", __name__)
 
-from . import categories, kept_blocks, posts  # noqa: E402,F401  (they add their routes and globals to bp)
+from . import categories, kept_blocks, kept_lists, posts  # noqa: E402,F401  (they add their routes and globals to bp)

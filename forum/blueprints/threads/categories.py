@@ -7,7 +7,7 @@ from ...policy import requires
 from ...services import categories, event_lists
 from ...web import announce, layout
 from ...web.conditional import conditional
-from . import bp
+from . import bp, kept_lists
 
 
 @bp.get("/")
@@ -21,9 +21,10 @@ def index():
     return layout.page("Forum", main)
 
 
-def _threads(page: str, title: str, listing, next_url: str | None, **context):
+def _threads(page, title: str, listing, next_url: str | None, **context):
     """A page of threads in full, or for "More threads" (htmx) the next rows alone: they replace
-    the link's row, and focus moves to the first new thread so a keyboard user carries on there."""
+    the link's row, and focus moves to the first new thread so a keyboard user carries on there.
+    `page`: the main part's template, or a function drawing it from the context."""
     context.update(listing=listing, next_url=next_url)
     if request.htmx and not request.htmx.history_restore_request:
         body = render_template("threads/_thread_list.html", **context)
@@ -33,7 +34,8 @@ def _threads(page: str, title: str, listing, next_url: str | None, **context):
         message = f"{count} more thread{'s' if count != 1 else ''} shown."
         return announce(body, message, focus=f"#thread-{listing.threads[0].id} a")
     # The page's main part in the layout, kept (web/layout.py).
-    return layout.page(title, render_template(page, **context))
+    main = page(**context) if callable(page) else render_template(page, **context)
+    return layout.page(title, main)
 
 
 @bp.get("/c/<slug>")
@@ -46,7 +48,7 @@ def category(slug):
         next_url = url_for("threads.category", slug=slug, before=str(listing.next_cursor))
     title = category.name if listing.first_page else f"{category.name} (older threads)"
     return _threads(
-        "threads/_category.html", title, listing, next_url, category=category, show_category=False
+        kept_lists.category_main, title, listing, next_url, category=category, show_category=False
     )
 
 

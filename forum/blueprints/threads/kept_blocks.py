@@ -1,5 +1,5 @@
-"""Kept blocks: the thread page's posts, its frame and its whole main part, the rows of thread
-lists and the home page's categories, drawn from rendered blocks kept in memory.
+"""Kept blocks: the thread page's posts, its frame and its whole main part, drawn from rendered
+blocks kept in memory (lists of threads: kept_lists.py).
 
 Drawing `_post.html` twenty times a page (its include, a dozen policy checks, links, escaping) is
 most of the thread page's work (docs/performance.md). The same post looks the same to every viewer
@@ -18,7 +18,7 @@ to bump:
   by them, open reports for staff);
 - the time zone the viewer reads times in (a post's time is drawn in it: `viewer_zone`);
 - the application root the links are built under.
-A new input to `_post.html` that depends on who is looking must join `_viewer_kind` or the key
+A new input to `_post.html` that depends on who is looking must join `viewer_kind` or the key
 (tests/test_post_blocks.py compares cached pages with freshly drawn ones).
 
 The rest of the thread page's main part (its header, report and self-moderation controls, page
@@ -28,11 +28,6 @@ kind, whether they started the thread, reported it, hid or watch it, and the pag
 tools (which list the categories) and a suspended member's notice are drawn each time. Once
 drawn, the whole main part (frame and posts) is kept too (`thread_main`), under the page's rows as
 the queries read them, so that a page already drawn for that kind of viewer builds no post at all.
-
-Lists of threads (a category, the unread list) keep each row the same way (`thread_rows`): a row
-shows the thread's columns, its author's and last poster's names, the viewer's unread mark and
-time zone, and the category when the list names it, and nothing else, so those are its key. The
-home page's categories are kept alike (`category_items`): a category's row and the viewer's zone.
 
 The CSRF token in a block's forms belongs to the session that drew it: it is stored as a marker
 and the viewer's own token is put back when the block is used. A block without a form that posts
@@ -48,7 +43,6 @@ from markupsafe import Markup
 
 from ...forms import new_submission
 from ...models.posts import PAGE_POST_FIELDS
-from ...models.threads import PageOfThreads
 from ...policy import can
 from ...services import self_moderation
 from ...web import csrf_token
@@ -63,7 +57,7 @@ def block_cache(app=None) -> BlockCache:
     return kept_cache(app, "forum_post_blocks", app.config.get("POST_BLOCK_CACHE_SIZE", 4000))
 
 
-def _viewer_kind(member) -> tuple:
+def viewer_kind(member) -> tuple:
     """What the policy reads of the viewer (forum/policy/), and nothing that names them."""
     if not getattr(member, "is_authenticated", False):
         return (False,)
@@ -108,7 +102,7 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
     token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     token = None
     common = (
-        _viewer_kind(viewer),
+        viewer_kind(viewer),
         _thread_key(thread, viewer if viewer_id is not None else None),
         request.script_root,
         viewer_zone()[0],
@@ -176,51 +170,6 @@ def blank_reply_form(thread, make_form) -> Markup:
     return Markup(block)  # noqa: S704 (the template's own output, as an include would have inserted it)
 
 
-def thread_rows(listing, show_category=False, before="\n") -> Markup:
-    """A list's rows, as `{% for thread in listing.threads %}{% include "threads/_thread_row.html" %}`
-    drew them, from the cache where it can: drawing thirty rows (a link, a time in the viewer's
-    zone, escaping) was most of a category page's time (docs/performance.md). A category's page
-    (models.threads.PageOfThreads) is keyed by each row as read, so a kept row builds no thread."""
-    cache = block_cache()
-    common = ("thread row", show_category, request.script_root, viewer_zone()[0])
-    threads = listing.threads
-    as_read = isinstance(threads, PageOfThreads)
-    parts = []
-    for index in range(len(threads)):
-        if as_read:
-            row = threads.rows[index]
-            thread_id = row[threads.ID]
-            thread = None
-        else:
-            thread = threads[index]
-            thread_id = thread.id
-        unread = listing.unread.get(thread_id, 0) if listing.marked else 0
-        if as_read:
-            category = threads.category if show_category else None
-            key = (common, row, (category.slug, category.name) if category else None, unread)
-        else:
-            rel = thread.__rel__
-            author, last_author = rel.get("author"), rel.get("last_author")
-            category = thread.category if show_category else None
-            key = (
-                common,
-                tuple(thread.__data__.items()),
-                tuple(author.__data__.items()) if author else None,
-                tuple(last_author.__data__.items()) if last_author else None,
-                (category.slug, category.name) if category else None,
-                unread,
-            )
-        drawn = cache.get(key)
-        if drawn is None:
-            thread = thread or threads[index]
-            drawn = render_template("threads/_thread_row.html", thread=thread, unread=unread,
-                                    show_category=show_category)
-            cache.put(key, drawn)
-        parts.append(drawn)
-    # Output of the autoescaping template, as an include would have inserted it.
-    return Markup("".join(before + part for part in parts))  # noqa: S704
-
-
 POSTS_MARK = "\x00posts\x00"
 # What the thread query read of the viewer (Thread.with_category).
 READER_MARKS = ("reader_reported", "reader_hidden", "reader_watching")
@@ -243,7 +192,7 @@ def thread_frame(thread, page, reported, reply_form, move_form, posts) -> Markup
         return Markup(render_template(FRAME, **context).replace(POSTS_MARK, posts))  # noqa: S704
     key = (
         "thread frame",
-        _viewer_kind(viewer),
+        viewer_kind(viewer),
         signed_in and thread.author_id == viewer.id,
         _thread_key(thread, viewer if signed_in else None),
         tuple(thread.__data__.items()),
@@ -277,23 +226,6 @@ def thread_frame(thread, page, reported, reply_form, move_form, posts) -> Markup
 FRAME = "threads/_thread_frame.html"
 
 
-def category_items(categories, before="\n  ") -> Markup:
-    """The home page's categories, as `{% for category in categories %}{% include
-    "threads/_category_item.html" %}` drew them, from the cache where it can: a category's item
-    shows its own row (counts, latest thread) in the viewer's time zone, nothing else."""
-    cache = block_cache()
-    common = ("category item", request.script_root, viewer_zone()[0])
-    parts = []
-    for category in categories:
-        key = (common, tuple(category.__data__.items()))
-        item = cache.get(key)
-        if item is None:
-            item = render_template("threads/_category_item.html", category=category)
-            cache.put(key, item)
-        parts.append(item)
-    return Markup("".join(before + part for part in parts))  # noqa: S704 (the template's own output)
-
-
 def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup:
     """The thread page's main part: its posts (`posts`, a models.posts.PageOfPosts) in its frame.
 
@@ -320,7 +252,7 @@ def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup
         first_new = next((n for n in numbers if last_read is not None and n > last_read), None)
         key = (
             "thread main",
-            _viewer_kind(viewer),
+            viewer_kind(viewer),
             _thread_key(thread, viewer if signed_in else None),
             tuple(thread.__data__.items()),
             tuple(thread.category.__data__.items()),

@@ -1,0 +1,113 @@
+"""Kept lists: the rows of thread lists, a category page's main part and the home page's
+categories, drawn from rendered blocks kept in memory, as the thread page's are (kept_blocks.py,
+whose docstring says what keeps a kept block from ever being stale).
+
+Lists of threads (a category, the unread list) keep each row (`thread_rows`): a row shows the
+thread's columns, its author's and last poster's names, the viewer's unread mark and time zone,
+and the category when the list names it, and nothing else, so those are its key. The home page's
+categories are kept alike (`category_items`): a category's row and the viewer's zone. A category
+page's whole main part is kept too (`category_main`), under the page's rows as read.
+"""
+
+from flask import render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from ...models.threads import PageOfThreads
+from ...web.templating import viewer_zone
+from .kept_blocks import block_cache, viewer_kind
+
+
+def thread_rows(listing, show_category=False, before="\n") -> Markup:
+    """A list's rows, as `{% for thread in listing.threads %}{% include "threads/_thread_row.html" %}`
+    drew them, from the cache where it can: drawing thirty rows (a link, a time in the viewer's
+    zone, escaping) was most of a category page's time (docs/performance.md). A category's page
+    (models.threads.PageOfThreads) is keyed by each row as read, so a kept row builds no thread."""
+    cache = block_cache()
+    common = ("thread row", show_category, request.script_root, viewer_zone()[0])
+    threads = listing.threads
+    as_read = isinstance(threads, PageOfThreads)
+    parts = []
+    for index in range(len(threads)):
+        if as_read:
+            row = threads.rows[index]
+            thread_id = row[threads.ID]
+            thread = None
+        else:
+            thread = threads[index]
+            thread_id = thread.id
+        unread = listing.unread.get(thread_id, 0) if listing.marked else 0
+        if as_read:
+            category = threads.category if show_category else None
+            key = (common, row, (category.slug, category.name) if category else None, unread)
+        else:
+            rel = thread.__rel__
+            author, last_author = rel.get("author"), rel.get("last_author")
+            category = thread.category if show_category else None
+            key = (
+                common,
+                tuple(thread.__data__.items()),
+                tuple(author.__data__.items()) if author else None,
+                tuple(last_author.__data__.items()) if last_author else None,
+                (category.slug, category.name) if category else None,
+                unread,
+            )
+        drawn = cache.get(key)
+        if drawn is None:
+            thread = thread or threads[index]
+            drawn = render_template("threads/_thread_row.html", thread=thread, unread=unread,
+                                    show_category=show_category)
+            cache.put(key, drawn)
+        parts.append(drawn)
+    # Output of the autoescaping template, as an include would have inserted it.
+    return Markup("".join(before + part for part in parts))  # noqa: S704
+
+
+def category_items(categories, before="\n  ") -> Markup:
+    """The home page's categories, as `{% for category in categories %}{% include
+    "threads/_category_item.html" %}` drew them, from the cache where it can: a category's item
+    shows its own row (counts, latest thread) in the viewer's time zone, nothing else."""
+    cache = block_cache()
+    common = ("category item", request.script_root, viewer_zone()[0])
+    parts = []
+    for category in categories:
+        key = (common, tuple(category.__data__.items()))
+        item = cache.get(key)
+        if item is None:
+            item = render_template("threads/_category_item.html", category=category)
+            cache.put(key, item)
+        parts.append(item)
+    return Markup("".join(before + part for part in parts))  # noqa: S704 (the template's own output)
+
+
+def category_main(category, listing, next_url, show_category=False) -> Markup:
+    """A category page's main part, as threads/_category.html draws it, kept whole under the page's
+    rows as read (models.threads.PageOfThreads), the category's columns, the viewer's unread marks,
+    kind and place in the category's group (whether they may start a thread), the links to the
+    next page and back to the first, and their zone: a page already drawn draws nothing."""
+    context = {"category": category, "listing": listing, "next_url": next_url, "show_category": show_category}
+    threads = listing.threads
+    if not isinstance(threads, PageOfThreads):
+        return Markup(render_template("threads/_category.html", **context))  # noqa: S704
+    viewer = current_user._get_current_object()
+    signed_in = viewer.is_authenticated
+    key = (
+        "category main",
+        viewer_kind(viewer),
+        viewer.groups.get(category.group_id) if signed_in and category.group_id else None,
+        tuple(category.__data__.items()),
+        tuple(threads.rows),
+        listing.marked,
+        tuple(listing.unread.items()),
+        listing.first_page,
+        next_url,
+        request.path,
+        request.script_root,
+        viewer_zone()[0],
+    )
+    cache = block_cache()
+    main = cache.get(key)
+    if main is None:
+        main = render_template("threads/_category.html", **context)
+        cache.put(key, main)
+    return Markup(main)  # noqa: S704 (the template's own output)
