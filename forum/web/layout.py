@@ -21,7 +21,6 @@ from markupsafe import Markup, escape
 from .. import policy
 from . import csrf_token
 from .kept import CSRF_MARK, kept_cache
-from .templating import low_data
 
 
 def _kept(key, template: str, **context) -> Markup:
@@ -55,13 +54,16 @@ def hx_headers() -> Markup:
     return Markup(" data-hx-headers='{\"X-CSRFToken\": \"%s\"}'") % csrf_token()
 
 
-def _head():
-    scripts = bool(g.get("minimal_layout")) or not low_data()
+# Each part's key and context, from the viewer as _viewer() gives it (asked once per page: each
+# lookup of current_user goes through werkzeug's proxy and flask-login).
+
+
+def _head(viewer):
+    scripts = bool(g.get("minimal_layout")) or not (viewer is not None and viewer.low_data)
     return ("head", scripts), {"scripts": scripts}
 
 
-def _header():
-    viewer = _viewer()
+def _header(viewer):
     minimal = bool(g.get("minimal_layout"))
     nav = None
     counts = ()
@@ -74,28 +76,31 @@ def _header():
             conversations=policy.can(viewer, "read_conversations"),
             notifications=policy.can(viewer, "read_notifications"),
         )
-        counts = (tuple(vars(nav).values()), viewer.unread_messages, viewer.unread_notifications, low_data())
+        counts = (tuple(vars(nav).values()), viewer.unread_messages, viewer.unread_notifications,
+                  bool(viewer.low_data))
     return ("header", minimal, *counts), {"nav": nav, "minimal": minimal}
 
 
-def _footer():
-    viewer = None if g.get("minimal_layout") else current_user._get_current_object()
+def _footer(viewer):
+    # The policy is asked about whoever is looking, a visitor too.
+    if not g.get("minimal_layout"):
+        viewer = current_user._get_current_object() if viewer is None else viewer
     log_link = viewer is not None and policy.can(viewer, "read_moderation_log")
     return ("footer", log_link), {"log_link": log_link}
 
 
 def page_head() -> Markup:
-    key, context = _head()
+    key, context = _head(_viewer())
     return _kept(key, "layout/_head.html", **context)
 
 
 def site_header() -> Markup:
-    key, context = _header()
+    key, context = _header(_viewer())
     return _kept(key, "layout/_site_header.html", **context)
 
 
 def site_footer() -> Markup:
-    key, context = _footer()
+    key, context = _footer(_viewer())
     return _kept(key, "layout/_site_footer.html", **context)
 
 
@@ -112,7 +117,8 @@ def page(title: str, main: Markup) -> str:
     (docs/performance.md). A page with a flashed message waiting is drawn in full."""
     if g.get("minimal_layout") or "_flashes" in session:
         return render_template("layout/page.html", page_title=title, page_main=main)
-    key = ("page", _viewer() is not None, _head()[0], _header()[0], _footer()[0])
+    viewer = _viewer()
+    key = ("page", viewer is not None, _head(viewer)[0], _header(viewer)[0], _footer(viewer)[0])
     cache = kept_cache(current_app._get_current_object(), "forum_layout", 512)
     key = (request.script_root, *key)
     layout = cache.get(key)
