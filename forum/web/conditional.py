@@ -1,9 +1,13 @@
 """Compression and conditional requests: pages weigh little on slow links, and a page that has
 not changed since the member's browser last fetched it answers 304 with no body.
 
-Compression is Flask-Compress, in the app, so the forum is small on the wire even with no proxy in
-front (the README's production proxy may compress instead; the `Content-Encoding` already set by
-the app is then left alone). Static files are compressed once, when the app starts, at better
+Compression is in the app (`compress_page`), so the forum is small on the wire even with no proxy
+in front (the README's production proxy may compress instead; the `Content-Encoding` already set by
+the app is then left alone). Pages are compressed per request at quick levels: zstd 3 where the
+browser takes it (small, and the cheapest to make), brotli 4, else gzip 6. It is a dozen lines
+rather than Flask-Compress, whose general after-request pass (an Accept-Encoding parsed each time,
+header checks for streams and caches) cost a tenth of a request with no page work
+(docs/performance.md). Static files are compressed once, when the app starts, at better
 levels than a request can afford (static_files.py), and cached for a year by their versioned URLs,
 so a browser fetches each version once.
 
@@ -27,15 +31,55 @@ copy's token still works:
 The ETag is weak (W/"..."): two pages with different tokens are equivalent, not byte-identical.
 """
 
+import gzip
 import hashlib
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 
+import brotli
 from flask import current_app, g, make_response, request, session
-from flask_compress import Compress
 from flask_login import current_user
 
-compress = Compress()
+try:
+    from compression import zstd  # Python 3.14
+except ImportError:
+    from backports import zstd
+
+# In order of preference among equal q values.
+ENCODINGS = ("zstd", "br", "gzip")
+COMPRESSORS = {
+    "zstd": lambda data: zstd.compress(data, level=3),
+    "br": lambda data: brotli.compress(data, quality=4),
+    "gzip": lambda data: gzip.compress(data, compresslevel=6, mtime=0),
+}
+COMPRESSED_TYPES = frozenset(
+    ("text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",
+     "application/json")
+)
+# Below this, compression saves too little to be worth its headers.
+MIN_SIZE = 500
+
+
+@lru_cache(maxsize=256)
+def chosen_encoding(accept: str) -> str:
+    """The encoding a page is compressed with for this Accept-Encoding, or "" for none: the
+    accepted one with the highest q, in ENCODINGS' order among equals; ENCODINGS[0] for "*"."""
+    best, best_q, anything = "", 0.0, False
+    for part in accept.lower().split(","):
+        name, _, params = part.partition(";")
+        name, q = name.strip(), 1.0
+        if "q=" in params:
+            try:
+                q = float(params.split("q=", 1)[1].strip())
+            except ValueError:
+                q = 1.0
+        if name == "*":
+            anything = anything or q > 0
+        elif name in ENCODINGS and q > 0 and (
+            q > best_q or (q == best_q and ENCODINGS.index(name) < ENCODINGS.index(best))
+        ):
+            best, best_q = name, q
+    return best or (ENCODINGS[0] if anything else "")
 
 
 def volatile(value: str) -> str:
@@ -84,34 +128,42 @@ def conditional(view):
 
 
 def init_app(app):
-    app.config.setdefault(
-        "COMPRESS_MIMETYPES",
-        ["text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",
-         "application/json"],
-    )
-    # zstd and brotli where the browser takes them (smaller, and zstd cheaper to make), gzip for
-    # the rest. Pages are compressed per request; brotli's level 4 keeps that cheap.
-    app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
-    # Flask-Compress's own conditional pass runs on every response, formatting a Date header and
-    # comparing validators that were mostly not asked about, a cost every request paid
-    # (docs/performance.md). Pages answer conditional requests themselves (`conditional`), and
-    # static files too (static_files.py); any other response with a strong ETag that Compress
-    # changes (it adds ":zstd") is compared again once compressed, when the request brings a
-    # validator, and no other is.
-    app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
-    app.after_request(_revalidate_compressed)  # before Compress's: after_request runs last-first
-    # Static files come compressed already, at better levels (static_files.py): Compress is
-    # registered here to leave them alone, the file as it is included (for a client that takes
-    # none of their encodings; Compress would answer one that refused gzip with q=0 with gzip).
-    app.config["COMPRESS_REGISTER"] = False
-    compress.init_app(app)
-    app.after_request(_compress_pages)
+    # A response with a strong ETag that compression changes (it adds ":zstd") is compared again
+    # once compressed, when the request brings a validator; pages answer conditional requests
+    # themselves (`conditional`), static files too (static_files.py).
+    app.after_request(_revalidate_compressed)  # runs after compress_page: last registered, first run
+    app.after_request(compress_page)
 
 
-def _compress_pages(response):
+def compress_page(response):
+    """Compress a response as the request accepts. Static files come compressed already, at better
+    levels (static_files.py), and are left alone; so is an encoding already set."""
     if request.endpoint == "static":
         return response
-    return compress.after_request(response)
+    headers = response.headers
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Accept-Encoding"
+    elif "accept-encoding" not in vary.lower():
+        headers["Vary"] = f"{vary}, Accept-Encoding"
+    encoding = chosen_encoding(request.environ.get("HTTP_ACCEPT_ENCODING", ""))
+    if (
+        not encoding
+        or not 200 <= response.status_code < 300
+        or response.is_streamed
+        or "Content-Encoding" in headers
+        or response.mimetype not in COMPRESSED_TYPES
+    ):
+        return response
+    data = response.get_data()
+    if len(data) < MIN_SIZE:
+        return response
+    response.set_data(COMPRESSORS[encoding](data))
+    headers["Content-Encoding"] = encoding
+    etag, weak = response.get_etag()
+    if etag and not weak:
+        response.set_etag(f"{etag}:{encoding}")
+    return response
 
 
 def _revalidate_compressed(response):

@@ -38,11 +38,11 @@ import logging
 import re
 import time
 from datetime import UTC
-from functools import lru_cache
 
 from flask import request
 from werkzeug.http import parse_etags, unquote_etag
 
+from .conditional import chosen_encoding
 from .page_store import Entry, build_id, make_store
 
 log = logging.getLogger("forum")
@@ -86,7 +86,6 @@ QUIET_COLUMNS = {
 
 PENDING = "forum.page_cache.pending"  # environ: (key, generation) of a request the cache missed
 KEEP = "forum.page_cache.keep"  # environ: until when the answer may be kept (set by keep_response)
-ENCODINGS = ("zstd", "br", "gzip")  # Flask-Compress's order of preference (conditional.py)
 NOT_MODIFIED_DROPS = frozenset({"content-length", "content-type", "content-encoding"})
 
 
@@ -97,28 +96,6 @@ def matters(table: str, columns: tuple | None) -> bool:
         return False
     quiet = QUIET_COLUMNS.get(table)
     return not (quiet is not None and columns and quiet.issuperset(columns))
-
-
-@lru_cache(maxsize=256)
-def chosen_encoding(accept: str) -> str:
-    """The encoding Flask-Compress answers with for this Accept-Encoding, or "" for none: the
-    accepted one with the highest q, in ENCODINGS' order among equals; ENCODINGS[0] for "*"."""
-    best, best_q, anything = "", 0.0, False
-    for part in accept.lower().split(","):
-        name, _, params = part.partition(";")
-        name, q = name.strip(), 1.0
-        if "q=" in params:
-            try:
-                q = float(params.split("q=", 1)[1].strip())
-            except ValueError:
-                q = 1.0
-        if name == "*":
-            anything = anything or q > 0
-        elif name in ENCODINGS and q > 0 and (
-            q > best_q or (q == best_q and ENCODINGS.index(name) < ENCODINGS.index(best))
-        ):
-            best, best_q = name, q
-    return best or (ENCODINGS[0] if anything else "")
 
 
 def _rule_pattern(rules) -> re.Pattern:

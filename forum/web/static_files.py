@@ -1,8 +1,7 @@
 """Static files compressed once, at their best levels, and served as each client accepts.
 
 The stylesheet, the scripts and the icons change only with a release, so compressing them on every
-request (as Flask-Compress does, at its quick per-request levels, and not at all for a client that
-takes only gzip, since it streams files) is work thrown away and bytes left on the wire. Each one is
+request (at the quick per-request levels pages get, forum/web/conditional.py) is work thrown away and bytes left on the wire. Each one is
 compressed when the app starts: brotli at 11, zstd at 19 and gzip at 9, kept in memory for every
 app of the process, and on disk in the instance folder (`compressed-static/`, named by the file's
 digest), so a restart or another worker reads them instead of compressing again.
@@ -26,7 +25,7 @@ from werkzeug.security import safe_join
 
 try:
     from compression import zstd  # Python 3.14
-except ImportError:  # the backport Flask-Compress installs
+except ImportError:  # the backport, for Python before 3.14
     from backports import zstd
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".txt", ".xml", ".map", ".ico"}
