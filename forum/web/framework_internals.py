@@ -35,14 +35,14 @@ INTERNALS = (
         "peewee",
         "Model.__data__: an instance's column values, by field name",
         ".__data__",
-        "forum/models/prepared.py, forum/blueprints/threads/kept_blocks.py",
-        "a row's columns are set in one assignment; a kept post block's key is the columns loaded",
+        "forum/models/prepared.py, forum/blueprints/threads/kept_blocks.py and kept_lists.py",
+        "a row's columns are set in one assignment; a kept block's key is the columns loaded",
     ),
     Internal(
         "peewee",
         "Model.__rel__: the related instances a join put on an instance, by field name",
         ".__rel__",
-        "the pages of posts and of threads in forum/models/, forum/blueprints/threads/kept_blocks.py",
+        "the pages of posts and of threads in forum/models/, forum/blueprints/threads/kept_*.py",
         "a joined row (a post's author, a thread's category) goes where peewee's own joins put it",
     ),
     Internal(
