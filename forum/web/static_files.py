@@ -1,10 +1,11 @@
 """Static files compressed once, at their best levels, and served as each client accepts.
 
 The stylesheet, the scripts and the icons change only with a release, so compressing them on every
-request (at the quick per-request levels pages get, forum/web/conditional.py) is work thrown away and bytes left on the wire. Each one is
-compressed when the app starts: brotli at 11, zstd at 19 and gzip at 9, kept in memory for every
-app of the process, and on disk in the instance folder (`compressed-static/`, named by the file's
-digest), so a restart or another worker reads them instead of compressing again.
+request (at the quick per-request levels pages get, forum/web/conditional.py) is work thrown away
+and bytes left on the wire. Each one is compressed when the app starts: brotli at 11, zstd at 19
+and gzip at 9, kept in memory for every app of the process, and on disk in the instance folder
+(`compressed-static/`, named by the file's digest), so a restart or another worker reads them
+instead of compressing again.
 
 A request gets the smallest of the encodings it accepts (with the highest q), or the file as it is:
 `Content-Encoding` says which, `Vary: Accept-Encoding` tells caches that it depends on that, and the
