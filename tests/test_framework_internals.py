@@ -4,11 +4,13 @@ here, naming it and the library's version, instead of breaking a page quietly.""
 
 import ast
 import re
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from flask import Blueprint, Flask
+from flask.globals import request_ctx
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from peewee import (
@@ -167,6 +169,40 @@ def _blueprint_limits():
     return not _limiter()[1].limit_manager._blueprint_limits and bool(limiter.limit_manager._blueprint_limits)
 
 
+def _inject_headers():
+    app, _ = _limiter()
+    hooks = app.after_request_funcs[None]
+    return any(isinstance(h, partial) and h.func is Limiter._Limiter__inject_headers for h in hooks)
+
+
+def _release_context():
+    app, limiter = _limiter()
+    return limiter._Limiter__release_context in app.teardown_request_funcs[None]
+
+
+def _request_context_state():
+    """With the before-request hook dropped (as the forum does): a limited route leaves the state,
+    a route with no limit none."""
+    app, limiter = _limiter()
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    seen = {}
+
+    @app.get("/limited")
+    @limiter.limit("5/minute")
+    def limited():
+        seen["limited"] = hasattr(request_ctx._get_current_object(), "_limiter_request_context")
+        return ""
+
+    @app.get("/free")
+    def free():
+        seen["free"] = hasattr(request_ctx._get_current_object(), "_limiter_request_context")
+        return ""
+
+    client = app.test_client()
+    client.get("/limited"), client.get("/free")
+    return seen == {"limited": True, "free": False}
+
+
 CHECKS = {
     "__no_default__=True": _no_default,
     ".__data__": _data,
@@ -183,6 +219,9 @@ CHECKS = {
     "._meta_limits": _meta_limits,
     "._in_memory_fallback": _in_memory_fallback,
     "._blueprint_limits": _blueprint_limits,
+    "._Limiter__inject_headers": _inject_headers,
+    "._Limiter__release_context": _release_context,
+    '"_limiter_request_context"': _request_context_state,
 }
 
 

@@ -111,6 +111,27 @@ INTERNALS = (
     ),
     Internal(
         "flask-limiter",
+        "Limiter.__inject_headers: the after-request hook init_app registers (as a partial)",
+        "._Limiter__inject_headers",
+        "forum/web/limits.py",
+        "run only in a request that checked a limit: on any other it finds nothing to do",
+    ),
+    Internal(
+        "flask-limiter",
+        "Limiter.__release_context: the teardown hook init_app registers",
+        "._Limiter__release_context",
+        "forum/web/limits.py",
+        "run only in a request that checked a limit: on any other it finds nothing to do",
+    ),
+    Internal(
+        "flask-limiter",
+        "the request context's _limiter_request_context: where a checked limit leaves its state",
+        '"_limiter_request_context"',
+        "forum/web/limits.py",
+        "tells whether the request checked a limit, so its after-request and teardown hooks run",
+    ),
+    Internal(
+        "flask-limiter",
         "Limiter._meta_limits: the meta limits (RATELIMIT_META)",
         "._meta_limits",
         "forum/web/limits.py",

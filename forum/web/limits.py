@@ -7,8 +7,10 @@ every limited route: a short gap in strictness is better than nobody being able 
 
 import math
 import time
+from functools import partial
 
 from flask import request
+from flask.globals import request_ctx
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
@@ -79,3 +81,33 @@ def skip_idle_check(app) -> None:
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:
         hooks.remove(limiter._check_request_limit)
+    _only_after_a_check(app)
+
+
+# Where flask-limiter keeps what the limits checked during a request left (on the request context).
+CHECKED = "_limiter_request_context"
+
+
+def _only_after_a_check(app) -> None:
+    """Run flask-limiter's after-request hook (rate limit headers, a deduct_when) and its teardown
+    only in a request that checked a limit. Both act on the state a check leaves on the request
+    context, and made that state on every other request only to find it empty (about a twentieth
+    of a request with no page work: docs/performance.md). With no app-wide limit, only a route's
+    own @limiter.limit checks anything, and it leaves that state before the hooks run."""
+    after = app.after_request_funcs.get(None, [])
+    for i, hook in enumerate(after):
+        if isinstance(hook, partial) and hook.func is Limiter._Limiter__inject_headers:
+            after[i] = _after_a_check(hook)
+    teardown = app.teardown_request_funcs.get(None, [])
+    for i, hook in enumerate(teardown):
+        if hook == limiter._Limiter__release_context:
+            teardown[i] = _after_a_check(hook)
+
+
+def _after_a_check(hook):
+    def when_a_limit_was_checked(value):
+        if hasattr(request_ctx._get_current_object(), CHECKED):
+            return hook(value)
+        return value
+
+    return when_a_limit_was_checked
