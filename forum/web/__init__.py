@@ -91,8 +91,16 @@ def add_response_headers(response):
             response.cache_control.immutable = True
             response.cache_control.no_cache = None
     elif response.mimetype == "text/html":
-        # The same URL answers a page or an htmx fragment: caches must keep them apart.
-        response.vary.update(("HX-Request", "Cookie"))
+        # The same URL answers a page or an htmx fragment: caches must keep them apart. Written to
+        # the header directly: werkzeug's HeaderSet parses and writes it again on each change.
+        vary = headers.get("Vary")
+        if not vary:
+            headers["Vary"] = "HX-Request, Cookie"
+        else:
+            names = {name.strip().lower() for name in vary.split(",")}
+            missing = [name for name in ("HX-Request", "Cookie") if name.lower() not in names]
+            if missing:
+                headers["Vary"] = ", ".join([vary, *missing])
         if "cache-control" in present:
             response.cache_control.private = True
             response.cache_control.no_cache = True
