@@ -104,6 +104,11 @@ def seed(sizes: Sizes, *, force: bool = False, seed: int = 12, progress=lambda n
     search_index.rebuild()
     reset_sequences([Organisation, Member, Category, Thread, Post, Report, ReadState, Acceptance,
                       Expertise, MemberExpertise])
+    if is_postgres():
+        # Statistics for the rows just written, as autovacuum would gather them later: without
+        # them PostgreSQL's planner took a category of 1,174 threads for 5 and joined them all
+        # before sorting (a category's first page 5.7 ms, 0.9 ms once analysed).
+        db.execute_sql("ANALYZE")
     return {
         "members": len(member_ids),
         "organisations": len(org_ids),
