@@ -46,7 +46,7 @@ from ...models.posts import PAGE_POST_FIELDS
 from ...policy import can
 from ...services import self_moderation
 from ...web import csrf_token
-from ...web.kept import CSRF_MARK, BlockCache, kept_cache
+from ...web.kept import CSRF_MARK, SUBMISSION_MARK, BlockCache, fill, kept_cache, split_marks
 from ...web.templating import author_muted, viewer_zone
 from ..reports import load_open_report_counts, load_reported_by_me
 from ..uploads import load_post_photos
@@ -147,7 +147,6 @@ def _draw(post, thread, last_read, photos, reported, open_reports) -> str:
     )
 
 
-SUBMISSION_MARK = "\x00submission\x00"
 
 
 def blank_reply_form(thread, make_form) -> Markup:
@@ -269,11 +268,13 @@ def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup
         )
         kept = block_cache().get(key)
         if kept is not None:
-            if CSRF_MARK in kept:
-                kept = kept.replace(CSRF_MARK, csrf_token())
-            if SUBMISSION_MARK in kept:
-                kept = kept.replace(SUBMISSION_MARK, new_submission())
-            return Markup(kept)  # noqa: S704 (the templates' own output)
+            pieces, marks = kept
+            values = {}
+            if CSRF_MARK in marks:
+                values[CSRF_MARK] = csrf_token()
+            if SUBMISSION_MARK in marks:
+                values[SUBMISSION_MARK] = new_submission()
+            return Markup(fill(pieces, values))  # noqa: S704 (the templates' own output)
     drawn_before = len(g.get("volatile_values", ()))
     photos = load_post_photos(posts, thread)
     reported = load_reported_by_me(posts=posts, thread=thread, photos=sum(photos.values(), []))
@@ -287,5 +288,6 @@ def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup
             kept = kept.replace(token, CSRF_MARK)
         for value in g.get("volatile_values", ())[drawn_before:]:
             kept = kept.replace(value, SUBMISSION_MARK)
-        block_cache().put(key, kept)
+        pieces = split_marks(kept)
+        block_cache().put(key, (pieces, {after for _, after in pieces}))
     return main
