@@ -7,7 +7,7 @@ import pytest
 from helpers import signed_in, text
 from test_threads import category, make_thread, members  # noqa: F401 (fixtures)
 
-from forum.models import Member, Post
+from forum.models import Member, Post, Thread
 
 TOKEN = re.compile(r'data-hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'')
 
@@ -70,3 +70,21 @@ def test_the_menu_follows_the_viewers_role(app, make_thread):  # noqa: F811
     assert ">Moderation</a>" in text(signed_in(app, "staff@example.org").get(url))
     assert ">Moderation</a>" not in text(signed_in(app, "other@example.org").get(url))
     assert ">Sign in</a>" in text(app.test_client().get(url))
+
+
+def test_a_kept_page_answers_304_until_its_layout_or_title_changes(app, make_thread, members):  # noqa: F811
+    thread = make_thread(replies=1, title="Before")
+    reader = signed_in(app, "other@example.org")
+    url = f"/t/{thread.id}?page=1"
+    reader.get(url)
+    etag = reader.get(url).headers["ETag"]
+    assert reader.get(url, headers={"If-None-Match": etag}).status_code == 304
+    with app.app_context():
+        Member.update(unread_notifications=2).where(Member.email == "other@example.org").execute()
+    changed = reader.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    etag = changed.headers["ETag"]
+    with app.app_context():
+        Thread.update(title="After").where(Thread.id == thread.id).execute()
+    renamed = reader.get(url, headers={"If-None-Match": etag})
+    assert renamed.status_code == 200 and "<title>After" in text(renamed)

@@ -12,6 +12,7 @@ and the application root the links are built under. The session's CSRF token in 
 Sign out form is stored as a marker and the viewer's own put back, as in the kept post blocks.
 """
 
+import hashlib
 from types import SimpleNamespace
 
 from flask import current_app, g, render_template, request, session
@@ -19,7 +20,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from .. import policy
-from . import csrf_token
+from . import conditional, csrf_token
 from .kept import CSRF_MARK, kept_cache
 
 
@@ -108,26 +109,34 @@ TITLE_MARK = "\x00title\x00"
 MAIN_MARK = "\x00main\x00"
 
 
-def page(title: str, main: Markup) -> str:
+def page(title: str, main: Markup, main_digest: bytes | None = None) -> str:
     """A whole page: `main` inside the layout, titled `title`, as a template extending base.html
     with those two blocks draws it (layout/page.html). The layout around them is kept once drawn,
     under the same keys as its parts and whether the viewer is signed in (the body's htmx header),
     so a page whose main part is kept too (the thread page) runs no template at all: Jinja's own
     work for a page (its context, the layout's blocks) was a tenth of a member's thread page
-    (docs/performance.md). A page with a flashed message waiting is drawn in full."""
+    (docs/performance.md). A page with a flashed message waiting is drawn in full.
+
+    `main_digest`: a digest of the main part as kept, without its volatile values (its token and
+    submission key); with it, the page's ETag is made from the kept parts' digests and the title
+    (conditional.same_content) instead of from the whole page."""
     if g.get("minimal_layout") or "_flashes" in session:
         return render_template("layout/page.html", page_title=title, page_main=main)
     viewer = _viewer()
     key = ("page", viewer is not None, _head(viewer)[0], _header(viewer)[0], _footer(viewer)[0])
     cache = kept_cache(current_app._get_current_object(), "forum_layout", 512)
     key = (request.script_root, *key)
-    layout = cache.get(key)
-    if layout is None:
+    kept = cache.get(key)
+    if kept is None:
         marks = {"page_title": Markup(TITLE_MARK), "page_main": Markup(MAIN_MARK)}  # noqa: S704
         drawn = render_template("layout/page.html", **marks)
         token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
         layout = drawn.replace(token, CSRF_MARK) if token else drawn
-        cache.put(key, layout)
+        kept = (layout, hashlib.blake2b(layout.encode(), digest_size=16).digest())
+        cache.put(key, kept)
+    layout, layout_digest = kept
+    if main_digest is not None:
+        conditional.same_content(layout_digest + main_digest + title.encode())
     if CSRF_MARK in layout:
         layout = layout.replace(CSRF_MARK, csrf_token())
     before, _, after = layout.partition(MAIN_MARK)

@@ -37,6 +37,8 @@ time (their controls depend on more than the post), and so are posts that link a
 the library (whose card shows only to those who may see the resource); both are rare.
 """
 
+import hashlib
+
 from flask import current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
@@ -225,8 +227,10 @@ def thread_frame(thread, page, reported, reply_form, move_form, posts) -> Markup
 FRAME = "threads/_thread_frame.html"
 
 
-def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup:
-    """The thread page's main part: its posts (`posts`, a models.posts.PageOfPosts) in its frame.
+def thread_main(thread, posts, page, last_read, reply_form, move_form) -> tuple[Markup, bytes | None]:
+    """The thread page's main part: its posts (`posts`, a models.posts.PageOfPosts) in its frame;
+    and when it is kept, a digest of it as kept, without its token and submission key (for the
+    page's ETag: layout.page), the same whether it was kept already or drawn now.
 
     Kept whole, once drawn, under the page's rows as read: the thread's and category's columns
     with what the thread query read of the viewer (reported, hidden, watching), each post's row
@@ -268,13 +272,13 @@ def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup
         )
         kept = block_cache().get(key)
         if kept is not None:
-            pieces, marks = kept
+            pieces, marks, digest = kept
             values = {}
             if CSRF_MARK in marks:
                 values[CSRF_MARK] = csrf_token()
             if SUBMISSION_MARK in marks:
                 values[SUBMISSION_MARK] = new_submission()
-            return Markup(fill(pieces, values))  # noqa: S704 (the templates' own output)
+            return Markup(fill(pieces, values)), digest  # noqa: S704 (the templates' own output)
     drawn_before = len(g.get("volatile_values", ()))
     photos = load_post_photos(posts, thread)
     reported = load_reported_by_me(posts=posts, thread=thread, photos=sum(photos.values(), []))
@@ -289,5 +293,7 @@ def thread_main(thread, posts, page, last_read, reply_form, move_form) -> Markup
         for value in g.get("volatile_values", ())[drawn_before:]:
             kept = kept.replace(value, SUBMISSION_MARK)
         pieces = split_marks(kept)
-        block_cache().put(key, (pieces, {after for _, after in pieces}))
-    return main
+        digest = hashlib.blake2b(kept.encode(), digest_size=16).digest()
+        block_cache().put(key, (pieces, {after for _, after in pieces}, digest))
+        return main, digest
+    return main, None

@@ -95,8 +95,8 @@ def thread(thread_id):
     # The blank reply form is built only when its kept block is not there yet, which gives it its
     # submission key.
     reply_form = partial(ReplyForm, formdata=None)
-    main = kept_blocks.thread_main(thread, posts, page, last_read, reply_form, staff_move_form)
-    return layout.page(thread.title, main)
+    main, digest = kept_blocks.thread_main(thread, posts, page, last_read, reply_form, staff_move_form)
+    return layout.page(thread.title, main, digest)
 
 
 @bp.get("/p/<int:post_id>")
