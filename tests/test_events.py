@@ -344,6 +344,23 @@ def test_the_events_page_upcoming_and_past(app, cast, practice):
     assert client.get("/events?after=nonsense").status_code == 422
 
 
+def test_a_members_home_page_shows_an_event_added_and_drops_it_cancelled(app, cast, practice):
+    """The home page's main part is kept whole (kept_lists.home_main): its next events are part of
+    its key, so a new event and a cancelled one show at once."""
+    cast("author", "member")
+    member = signed_in(app, cast.member)
+    assert "Coming up" not in text(member.get("/"))
+    soon = make_event(
+        app, cast.author, practice, title="Soon", starts=when(days=1), ends=when(days=1, hours=1)
+    )
+    assert f'id="event-{soon.id}"' in text(member.get("/"))
+    with app.app_context():
+        from forum.services import events
+
+        events.cancel_event(cast.author, Event.with_thread(soon.id), "Rain")
+    assert f'id="event-{soon.id}"' not in text(member.get("/"))
+
+
 def test_pages_of_events_cost_the_same_whatever_their_length(app, cast, practice, count_queries):
     cast("author", "member")
     member = signed_in(app, cast.member)

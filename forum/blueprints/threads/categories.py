@@ -13,10 +13,8 @@ from . import bp, kept_lists
 @bp.get("/")
 @conditional
 def index():
-    main = render_template(
-        "threads/_index.html",
-        categories=categories.readable_categories(current_user),
-        upcoming=event_lists.next_events(current_user),
+    main = kept_lists.home_main(
+        categories.readable_categories(current_user), event_lists.next_events(current_user)
     )
     return layout.page("Forum", main)
 

@@ -6,7 +6,8 @@ Lists of threads (a category, the unread list) keep each row (`thread_rows`): a 
 thread's columns, its author's and last poster's names, the viewer's unread mark and time zone,
 and the category when the list names it, and nothing else, so those are its key. The home page's
 categories are kept alike (`category_items`): a category's row and the viewer's zone. A category
-page's whole main part is kept too (`category_main`), under the page's rows as read.
+page's whole main part is kept too (`category_main`), under the page's rows as read, and the home
+page's (`home_main`), under its categories' and next events' rows.
 """
 
 from flask import render_template, request
@@ -109,5 +110,34 @@ def category_main(category, listing, next_url, show_category=False) -> Markup:
     main = cache.get(key)
     if main is None:
         main = render_template("threads/_category.html", **context)
+        cache.put(key, main)
+    return Markup(main)  # noqa: S704 (the template's own output)
+
+
+def home_main(categories, upcoming) -> Markup:
+    """The home page's main part, as threads/_index.html draws it, kept whole under the rows it
+    shows (each category's, each next event's with its thread and category) and the viewer's kind
+    (the welcome, the admin's link) and zone: a home page already drawn draws nothing."""
+    context = {"categories": categories, "upcoming": upcoming}
+    viewer = current_user._get_current_object()
+    key = (
+        "home main",
+        viewer_kind(viewer),
+        tuple(tuple(category.__data__.items()) for category in categories),
+        tuple(
+            (
+                tuple(event.__data__.items()),
+                tuple(event.thread.__data__.items()),
+                tuple(event.thread.category.__data__.items()),
+            )
+            for event in upcoming
+        ),
+        request.script_root,
+        viewer_zone()[0],
+    )
+    cache = block_cache()
+    main = cache.get(key)
+    if main is None:
+        main = render_template("threads/_index.html", **context)
         cache.put(key, main)
     return Markup(main)  # noqa: S704 (the template's own output)
