@@ -13,9 +13,8 @@ from . import bp, kept_lists
 @bp.get("/")
 @conditional
 def index():
-    main = kept_lists.home_main(
-        categories.readable_categories(current_user), event_lists.next_events(current_user)
-    )
+    viewer = current_user._get_current_object()  # once: each use of the proxy costs a lookup
+    main = kept_lists.home_main(categories.readable_categories(viewer), event_lists.next_events(viewer))
     return layout.page("Forum", main)
 
 
@@ -39,8 +38,9 @@ def _threads(page, title: str, listing, next_url: str | None, **context):
 @bp.get("/c/<slug>")
 @conditional
 def category(slug):
-    category = categories.readable_category(current_user, slug)
-    listing = categories.category_threads(current_user, category, request.args.get("before"))
+    viewer = current_user._get_current_object()  # once: the services read the member many times
+    category = categories.readable_category(viewer, slug)
+    listing = categories.category_threads(viewer, category, request.args.get("before"))
     next_url = None
     if listing.next_cursor:
         next_url = url_for("threads.category", slug=slug, before=str(listing.next_cursor))
@@ -53,7 +53,7 @@ def category(slug):
 @bp.get("/unread")
 @requires("read_members_area")
 def unread():
-    listing = categories.unread_threads(current_user, request.args.get("before"))
+    listing = categories.unread_threads(current_user._get_current_object(), request.args.get("before"))
     next_url = url_for("threads.unread", before=str(listing.next_cursor)) if listing.next_cursor else None
     return _threads("threads/_unread.html", "Unread", listing, next_url, show_category=True)
 
