@@ -43,7 +43,7 @@ from flask_login import current_user
 
 try:
     from compression import zstd  # Python 3.14
-except ImportError:
+except ImportError:  # the backport, for Python before 3.14
     from backports import zstd
 
 # In order of preference among equal q values.
@@ -73,12 +73,10 @@ COMPRESSED_TYPES = frozenset(
 MIN_SIZE = 500
 
 
-@lru_cache(maxsize=256)
-def chosen_encoding(accept: str) -> str:
-    """The encoding a page is compressed with for this Accept-Encoding, or "" for none: the
-    accepted one with the highest q, in ENCODINGS' order among equals; ENCODINGS[0] for "*"."""
-    best, best_q, anything = "", 0.0, False
-    for part in accept.lower().split(","):
+def accepted(header: str) -> dict[str, float]:
+    """Accept-Encoding as {encoding: q}; "*" stands for any not named."""
+    qualities = {}
+    for part in header.lower().split(","):
         name, _, params = part.partition(";")
         name, q = name.strip(), 1.0
         if "q=" in params:
@@ -86,13 +84,21 @@ def chosen_encoding(accept: str) -> str:
                 q = float(params.split("q=", 1)[1].strip())
             except ValueError:
                 q = 1.0
-        if name == "*":
-            anything = anything or q > 0
-        elif name in ENCODINGS and q > 0 and (
-            q > best_q or (q == best_q and ENCODINGS.index(name) < ENCODINGS.index(best))
-        ):
-            best, best_q = name, q
-    return best or (ENCODINGS[0] if anything else "")
+        if name:
+            qualities[name] = q
+    return qualities
+
+
+@lru_cache(maxsize=256)
+def chosen_encoding(accept: str) -> str:
+    """The encoding a page is compressed with for this Accept-Encoding, or "" for none: the
+    accepted one with the highest q, in ENCODINGS' order among equals; ENCODINGS[0] for "*"."""
+    qualities = accepted(accept)
+    best, best_q = "", 0.0
+    for name in ENCODINGS:
+        if qualities.get(name, 0.0) > best_q:
+            best, best_q = name, qualities[name]
+    return best or (ENCODINGS[0] if qualities.get("*", 0.0) > 0 else "")
 
 
 def volatile(value: str) -> str:

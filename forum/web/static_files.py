@@ -24,10 +24,7 @@ import brotli
 from flask import Response, request
 from werkzeug.security import safe_join
 
-try:
-    from compression import zstd  # Python 3.14
-except ImportError:  # the backport, for Python before 3.14
-    from backports import zstd
+from .conditional import accepted, zstd
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".txt", ".xml", ".map", ".ico"}
 SUFFIXES = {"br": ".br", "zstd": ".zst", "gzip": ".gz"}
@@ -81,22 +78,6 @@ def keep_on_disk(path: Path, found: Variants, store: Path) -> None:
             part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
             part.write_bytes(found.bodies[encoding])
             part.replace(kept)
-
-
-def accepted(header: str) -> dict[str, float]:
-    """Accept-Encoding as {encoding: q}; "*" stands for any not named."""
-    qualities = {}
-    for part in header.lower().split(","):
-        name, _, params = part.partition(";")
-        name, q = name.strip(), 1.0
-        if "q=" in params:
-            try:
-                q = float(params.split("q=", 1)[1].strip())
-            except ValueError:
-                q = 1.0
-        if name:
-            qualities[name] = q
-    return qualities
 
 
 def choose(found: Variants, header: str) -> str:

@@ -59,6 +59,22 @@ def block_cache(app=None) -> BlockCache:
     return kept_cache(app, "forum_post_blocks", app.config.get("POST_BLOCK_CACHE_SIZE", 4000))
 
 
+def kept_drawing(key, template: str, **context) -> str:
+    """`template` drawn with `context`, kept under `key` (everything the drawing shows)."""
+    cache = block_cache()
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = render_template(template, **context)
+        cache.put(key, drawn)
+    return drawn
+
+
+def drawn_each_time(body_html: str | None) -> bool:
+    """A post linking a resource in the library is drawn each time: its card shows only to those
+    who may see the resource, which no key here holds."""
+    return "/library/" in (body_html or "")
+
+
 def viewer_kind(member) -> tuple:
     """What the policy reads of the viewer (forum/policy/), and nothing that names them."""
     if not getattr(member, "is_authenticated", False):
@@ -111,7 +127,7 @@ def post_blocks(posts, thread, last_read, photos, reported, open_reports, before
     )
     parts = []
     for post in posts:
-        if photos.get(post.id) or "/library/" in post.body_html:
+        if photos.get(post.id) or drawn_each_time(post.body_html):
             parts.append(_draw(post, thread, last_read, photos, reported, open_reports))
             continue
         key = (
@@ -246,7 +262,7 @@ def thread_main(thread, posts, page, last_read, reply_form, move_form) -> tuple[
         (signed_in and viewer.is_suspended)
         or can(viewer, "manage_thread", thread)
         or any(row[posts.PHOTO_COUNT] for row in posts.rows)
-        or any("/library/" in (row[BODY] or "") for row in posts.rows)
+        or any(drawn_each_time(row[BODY]) for row in posts.rows)
     )
     key = None
     if keep:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ...models.threads import PageOfThreads
 from ...web.templating import viewer_zone
-from .kept_blocks import block_cache, viewer_kind
+from .kept_blocks import block_cache, kept_drawing, viewer_kind
 
 
 def thread_rows(listing, show_category=False, before="\n") -> Markup:
@@ -32,29 +32,23 @@ def thread_rows(listing, show_category=False, before="\n") -> Markup:
     for index in range(len(threads)):
         if as_read:
             row = threads.rows[index]
-            thread_id = row[threads.ID]
-            thread = None
+            thread, thread_id = None, row[threads.ID]
+            columns = (row,)
+            category = threads.category if show_category else None
         else:
             thread = threads[index]
-            thread_id = thread.id
-        unread = listing.unread.get(thread_id, 0) if listing.marked else 0
-        if as_read:
-            category = threads.category if show_category else None
-            key = (common, row, (category.slug, category.name) if category else None, unread)
-        else:
-            rel = thread.__rel__
+            thread_id, rel = thread.id, thread.__rel__
             author, last_author = rel.get("author"), rel.get("last_author")
-            category = thread.category if show_category else None
-            key = (
-                common,
+            columns = (
                 tuple(thread.__data__.items()),
                 tuple(author.__data__.items()) if author else None,
                 tuple(last_author.__data__.items()) if last_author else None,
-                (category.slug, category.name) if category else None,
-                unread,
             )
+            category = thread.category if show_category else None
+        unread = listing.unread.get(thread_id, 0) if listing.marked else 0
+        key = (common, *columns, (category.slug, category.name) if category else None, unread)
         drawn = cache.get(key)
-        if drawn is None:
+        if drawn is None:  # only now a thread of a page as read is built
             thread = thread or threads[index]
             drawn = render_template("threads/_thread_row.html", thread=thread, unread=unread,
                                     show_category=show_category)
@@ -68,16 +62,12 @@ def category_items(categories, before="\n  ") -> Markup:
     """The home page's categories, as `{% for category in categories %}{% include
     "threads/_category_item.html" %}` drew them, from the cache where it can: a category's item
     shows its own row (counts, latest thread) in the viewer's time zone, nothing else."""
-    cache = block_cache()
     common = ("category item", request.script_root, viewer_zone()[0])
-    parts = []
-    for category in categories:
-        key = (common, tuple(category.__data__.items()))
-        item = cache.get(key)
-        if item is None:
-            item = render_template("threads/_category_item.html", category=category)
-            cache.put(key, item)
-        parts.append(item)
+    parts = [
+        kept_drawing((common, tuple(category.__data__.items())), "threads/_category_item.html",
+                     category=category)
+        for category in categories
+    ]
     return Markup("".join(before + part for part in parts))  # noqa: S704 (the template's own output)
 
 
@@ -106,12 +96,7 @@ def category_main(category, listing, next_url, show_category=False) -> Markup:
         request.script_root,
         viewer_zone()[0],
     )
-    cache = block_cache()
-    main = cache.get(key)
-    if main is None:
-        main = render_template("threads/_category.html", **context)
-        cache.put(key, main)
-    return Markup(main)  # noqa: S704 (the template's own output)
+    return Markup(kept_drawing(key, "threads/_category.html", **context))  # noqa: S704 (the template's own output)
 
 
 def home_main(categories, upcoming) -> Markup:
@@ -135,9 +120,4 @@ def home_main(categories, upcoming) -> Markup:
         request.script_root,
         viewer_zone()[0],
     )
-    cache = block_cache()
-    main = cache.get(key)
-    if main is None:
-        main = render_template("threads/_index.html", **context)
-        cache.put(key, main)
-    return Markup(main)  # noqa: S704 (the template's own output)
+    return Markup(kept_drawing(key, "threads/_index.html", **context))  # noqa: S704 (the template's own output)
