@@ -321,6 +321,10 @@ def count_queries(monkeypatch):
 
         def execute_sql(sql, params=None, *args, **kwargs):
             statements.append(sql)
+            if sql.startswith("EXECUTE "):  # a statement prepared on PostgreSQL (models/prepared.py)
+                prepared = vars(database).get("_forum_statement_names", {})
+                names = {name: text for text, name in prepared.items()}
+                statements[-1] = names.get(sql.split()[1], sql)
             return original(sql, params, *args, **kwargs)
 
         monkeypatch.setattr(database, "execute_sql", execute_sql)

@@ -108,7 +108,7 @@ WRITTEN_TABLE = re.compile(
 SET_COLUMN = re.compile(r'"(\w+)" = ')
 # Statements that change no row: reads, and the transaction's own.
 READING = ("SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA", "SET", "SHOW",
-           "EXPLAIN", "VALUES")
+           "EXPLAIN", "VALUES", "EXECUTE")  # EXECUTE: only reads are prepared (models/prepared.py)
 
 
 def written(sql: str) -> tuple[str, tuple[str, ...] | None] | None:

@@ -16,7 +16,7 @@ from peewee import (
     fn,
 )
 
-from .base import BaseModel, utcnow
+from .base import BaseModel, parse_id, utcnow
 from .documents import DocumentVersion
 from .prepared import model_from_row, prepared
 
@@ -173,13 +173,14 @@ class Member(UserMixin, BaseModel):
     def for_session(cls, session_id: str):
         """The member a session cookie names, or None if it was signed out everywhere."""
         member_id, _, token = (session_id or "").partition(":")
-        if not member_id.isdigit() or not token:
+        member_id = parse_id(member_id)
+        if member_id is None or not token:
             return None
         fields = cls._meta.sorted_fields
         rows = prepared(
             "member for session",
             lambda i: cls.select(*fields, *DocumentVersion.latest_columns()).where(cls.id == i),
-            int(member_id),
+            member_id,
             rows=lambda cursor: cursor.fetchall(),
         )
         member = None

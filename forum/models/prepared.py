@@ -2,17 +2,36 @@
 shape, and their rows become model instances without peewee's general row machinery.
 
 For these queries peewee spends longer writing the SQL and building the rows than the database
-spends running them; docs/performance.md has what was measured. Everything here leans on a few of
-peewee's private attributes (Model.__data__ and __no_default__, a query's _get_cursor_wrapper,
-ForeignKeyField.rel_field, DatabaseProxy.obj), listed with the forum's other uses of framework
-internals in forum/web/framework_internals.py and checked by tests/test_framework_internals.py.
+spends running them, and PostgreSQL longer planning them than running them (they are prepared
+there once per connection); docs/performance.md has what was measured. Everything here leans
+on a few of peewee's private attributes (Model.__data__ and __no_default__, a query's
+_get_cursor_wrapper, ForeignKeyField.rel_field, DatabaseProxy.obj), listed with the forum's other
+uses of framework internals in forum/web/framework_internals.py and checked by
+tests/test_framework_internals.py.
 """
 
+import re
+import weakref
 from datetime import datetime
 
-from peewee import CharField, DateTimeField, Field, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    CharField,
+    DateTimeField,
+    Field,
+    ForeignKeyField,
+    IntegerField,
+    PostgresqlDatabase,
+    TextField,
+)
 
 from .db import db
+
+try:  # a dependency of the forum; without it PostgreSQL is reached through psycopg 3
+    from psycopg2 import Error as DriverError
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+    from psycopg2.extensions import connection as Psycopg2Connection
+except ImportError:  # pragma: no cover
+    Psycopg2Connection, TRANSACTION_STATUS_IDLE, DriverError = (), 0, Exception
 
 
 def model_from_row(model, fields, values):
@@ -116,7 +135,8 @@ def prepared(key, build, *values, rows=None) -> list:
     posts, a category's page of threads). `build` is called once, with stand-ins for `values`;
     `key` names the query's shape (whatever else changes its SQL: which columns, how many ids).
     Rows are the models peewee would have built from `build(*values)` itself, or what
-    `rows(cursor)` makes of the cursor."""
+    `rows(cursor)` makes of the cursor. On PostgreSQL the query is also prepared on the server,
+    once per connection (server_side)."""
     database = db.obj
     cache = database.__dict__.setdefault("_forum_prepared", {})
     entry = cache.get(key)
@@ -129,10 +149,62 @@ def prepared(key, build, *values, rows=None) -> list:
             raise ValueError(f"prepared query {key!r}: a value did not reach the SQL as given")
         if len(cache) >= PREPARED_LIMIT:
             cache.clear()
-        entry = cache[key] = (query, sql, params, slots)
-    query, sql, params, slots = entry
+        entry = cache[key] = (query, sql, params, slots, _statement_name(database, sql))
+    query, sql, params, slots, name = entry
     bound = [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
+    if name is not None:
+        sql = server_side(database, name, sql, len(bound))
     cursor = database.execute_sql(sql, bound)
     if rows is not None:
         return rows(cursor)
     return list(query._get_cursor_wrapper(cursor))
+
+
+# -- prepared on the server (PostgreSQL) -------------------------------------------------------
+
+# PostgreSQL plans a statement each time it is sent: for the thread page's posts (three joins and
+# three subqueries) planning took longer than running it. A statement PREPAREd on a connection is
+# planned there once (PostgreSQL plans again by itself when a table it reads changes), and each
+# page then sends EXECUTE with its values. Names are per database object; which of them a
+# connection holds is kept beside it, so a new connection (the pool replaced one) prepares again.
+# psycopg 3 prepares repeated statements by itself, so this is for psycopg2's connections only.
+_PLACEHOLDER = re.compile(r"%[s%]")
+# Statements prepared per database at most (a reader's groups are part of some shapes): past
+# this many, a new shape is sent as it is.
+SERVER_STATEMENTS_LIMIT = 256
+
+
+def _statement_name(database, sql: str) -> str | None:
+    if not isinstance(database, PostgresqlDatabase) or sql.lstrip()[:6].upper() != "SELECT":
+        return None  # reads only: the page cache's write hook takes EXECUTE for a read (db.READING)
+    names = database.__dict__.setdefault("_forum_statement_names", {})
+    if sql not in names and len(names) >= SERVER_STATEMENTS_LIMIT:
+        return None
+    return names.setdefault(sql, f"forum_prepared_{len(names) + 1}")
+
+
+def server_side(database, name: str, sql: str, count: int) -> str:
+    """What to send for `sql` on this request's connection: EXECUTE of its prepared statement,
+    preparing it first if the connection has not yet; `sql` itself on a connection that cannot
+    (not psycopg2's) or in a transaction (a PREPARE that failed there would abort it)."""
+    connection = database.connection()
+    held = database.__dict__.setdefault("_forum_held_statements", weakref.WeakKeyDictionary())
+    names = held.get(connection)
+    if names is None:
+        if not isinstance(connection, Psycopg2Connection):
+            return sql
+        names = held[connection] = set()
+    if name not in names:
+        refused = database.__dict__.setdefault("_forum_refused_statements", set())
+        if name in refused or connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
+            return sql
+        numbers = iter(range(1, count + 1))
+        text = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {name} AS {text}")
+        except DriverError:  # a parameter whose type PostgreSQL cannot tell, say: sent as it is
+            refused.add(name)
+            return sql
+        names.add(name)
+    return f"EXECUTE {name} ({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"

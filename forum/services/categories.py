@@ -16,6 +16,7 @@ from peewee import JOIN, IntegrityError, fn
 from .. import policy
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
+from ..models.base import MAX_ID
 from ..models.db import db
 from ..models.prepared import prepared, whole_rows
 from ..models.threads import PageOfThreads, keyset_before
@@ -23,9 +24,10 @@ from . import self_moderation
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 500
-# Above any id or row count a forum will reach, and below SQLite's and PostgreSQL's 64-bit
-# integers, so a hand-made cursor can never overflow a query parameter (a 500).
-ID_MAX = 2**63 - 1
+# The largest id a row can have (PostgreSQL's integer), so a hand-made cursor can never overflow
+# a query parameter (a 500): the page query is prepared on PostgreSQL, which types the cursor's id
+# as the column's integer.
+ID_MAX = MAX_ID
 
 
 # -- categories ----------------------------------------------------------------------------------
