@@ -41,6 +41,10 @@ def load(app, overrides=None):
         # SQLite's fsync on every commit (see db.py); the tests turn it off, their databases are
         # thrown away, and an fsync per commit was a large part of the suite's time.
         DATABASE_SQLITE_SYNCHRONOUS="full",
+        # PostgreSQL: the queries every page view runs are prepared on the server once per
+        # connection (models/prepared.py). Off behind a pooler that hands each transaction another
+        # server connection (PgBouncer's transaction mode), where a prepared statement is not found.
+        DATABASE_PREPARE=switched_on(env.get("FORUM_DATABASE_PREPARE")),
         MIGRATIONS_DIR=MIGRATIONS_DIR,
         MAIL_URL=env.get("FORUM_MAIL_URL") or None,
         MAIL_FROM=env.get("FORUM_MAIL_FROM") or "forum@localhost",
@@ -49,7 +53,7 @@ def load(app, overrides=None):
         # (this URL, else the rate limits' Redis) when several app servers run. FORUM_PAGE_CACHE=off
         # draws every page; a kept page lives at most PAGE_CACHE_SECONDS.
         CACHE_URL=env.get("FORUM_CACHE_URL") or None,
-        PAGE_CACHE=(env.get("FORUM_PAGE_CACHE") or "on").strip().lower() not in ("off", "0", "false", "no"),
+        PAGE_CACHE=switched_on(env.get("FORUM_PAGE_CACHE")),
         PAGE_CACHE_BYTES=64 * 1024 * 1024,
         PAGE_CACHE_SECONDS=600,
         # Posts are text; uploads raise this on their own routes when they land.
@@ -127,6 +131,11 @@ def load(app, overrides=None):
     _check_time_zone(app.config["TIMEZONE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("FORUM_SECRET_KEY") or _instance_secret(instance)
+
+
+def switched_on(raw: str | None) -> bool:
+    """A setting that is on unless set to off (or 0, false, no)."""
+    return (raw or "on").strip().lower() not in ("off", "0", "false", "no")
 
 
 def _int_env(name, default):

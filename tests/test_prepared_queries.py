@@ -103,3 +103,25 @@ def test_on_postgresql_a_query_the_server_cannot_prepare_is_sent_as_it_is(app, t
             assert rows == [("Evening classes", False)]
         name = next(n for sql, n in vars(db.obj)["_forum_statement_names"].items() if "IS NULL" in sql)
         assert name not in held_statements()
+
+
+def test_preparing_on_the_server_is_turned_off_by_its_setting(make_app, monkeypatch):
+    monkeypatch.setenv("FORUM_DATABASE_PREPARE", "off")
+    assert make_app().config["DATABASE_PREPARE"] is False and db.obj.prepare_on_server is False
+    monkeypatch.delenv("FORUM_DATABASE_PREPARE")
+    assert make_app().config["DATABASE_PREPARE"] is True and db.obj.prepare_on_server is True
+
+
+@on_postgres
+def test_on_postgresql_nothing_is_prepared_when_turned_off(app, cast, thread, monkeypatch):
+    client = signed_in(app, cast.member)
+    close_all()
+    monkeypatch.setattr(db.obj, "prepare_on_server", False)
+    vars(db.obj).pop("_forum_prepared", None)  # the shapes as written with preparing on
+    queries, send = [], db.obj.execute_sql
+    monkeypatch.setattr(db.obj, "execute_sql", lambda sql, *a, **k: queries.append(sql) or send(sql, *a, **k))
+    assert client.get(f"/t/{thread.id}").status_code == 200
+    monkeypatch.setattr(db.obj, "execute_sql", send)
+    assert queries and not any(q.startswith(("EXECUTE", "PREPARE")) for q in queries)
+    with app.app_context():
+        assert not held_statements()

@@ -83,11 +83,11 @@ def database_from_url(url: str, busy_timeout_ms: int = 5000, sqlite_synchronous:
 
 def init_app(app):
     config = app.config
-    db.initialize(
-        database_from_url(
-            config["DATABASE_URL"], config["DATABASE_BUSY_TIMEOUT_MS"], config["DATABASE_SQLITE_SYNCHRONOUS"]
-        )
+    database = database_from_url(
+        config["DATABASE_URL"], config["DATABASE_BUSY_TIMEOUT_MS"], config["DATABASE_SQLITE_SYNCHRONOUS"]
     )
+    database.prepare_on_server = config.get("DATABASE_PREPARE", True)  # models/prepared.py
+    db.initialize(database)
 
     # peewee connects lazily on the first query, so static files and cached pages never
     # open a connection; whatever a request opened is closed when it ends.

@@ -168,6 +168,7 @@ def prepared(key, build, *values, rows=None) -> list:
 # page then sends EXECUTE with its values. Names are per database object; which of them a
 # connection holds is kept beside it, so a new connection (the pool replaced one) prepares again.
 # psycopg 3 prepares repeated statements by itself, so this is for psycopg2's connections only.
+# FORUM_DATABASE_PREPARE=off turns it off (behind PgBouncer in transaction mode).
 _PLACEHOLDER = re.compile(r"%[s%]")
 # Statements prepared per database at most (a reader's groups are part of some shapes): past
 # this many, a new shape is sent as it is.
@@ -175,7 +176,9 @@ SERVER_STATEMENTS_LIMIT = 256
 
 
 def _statement_name(database, sql: str) -> str | None:
-    if not isinstance(database, PostgresqlDatabase) or sql.lstrip()[:6].upper() != "SELECT":
+    if not isinstance(database, PostgresqlDatabase) or not getattr(database, "prepare_on_server", True):
+        return None  # FORUM_DATABASE_PREPARE=off: a pooler in front may not keep the connection
+    if sql.lstrip()[:6].upper() != "SELECT":
         return None  # reads only: the page cache's write hook takes EXECUTE for a read (db.READING)
     names = database.__dict__.setdefault("_forum_statement_names", {})
     if sql not in names and len(names) >= SERVER_STATEMENTS_LIMIT:
