@@ -125,3 +125,17 @@ def test_on_postgresql_nothing_is_prepared_when_turned_off(app, cast, thread, mo
     assert queries and not any(q.startswith(("EXECUTE", "PREPARE")) for q in queries)
     with app.app_context():
         assert not held_statements()
+
+
+@on_postgres
+def test_on_postgresql_a_statement_is_named_by_its_sql(app):
+    """Whichever thread writes a shape first, the same SQL has one name and two have two: a name
+    counted out could be given twice by two threads at once, and one statement run for another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from forum.models.prepared import _statement_name
+
+    texts = [f"SELECT {i} AS shape" for i in range(40)]
+    with app.app_context(), ThreadPoolExecutor(8) as pool:
+        names = list(pool.map(lambda sql: _statement_name(db.obj, sql), texts * 2))
+    assert names[:40] == names[40:] and len(set(names)) == 40

@@ -10,6 +10,7 @@ uses of framework internals in forum/web/framework_internals.py and checked by
 tests/test_framework_internals.py.
 """
 
+import hashlib
 import re
 import weakref
 from datetime import datetime
@@ -165,7 +166,7 @@ def prepared(key, build, *values, rows=None) -> list:
 # PostgreSQL plans a statement each time it is sent: for the thread page's posts (three joins and
 # three subqueries) planning took longer than running it. A statement PREPAREd on a connection is
 # planned there once (PostgreSQL plans again by itself when a table it reads changes), and each
-# page then sends EXECUTE with its values. Names are per database object; which of them a
+# page then sends EXECUTE with its values. Names are per statement; which of them a
 # connection holds is kept beside it, so a new connection (the pool replaced one) prepares again.
 # psycopg 3 prepares repeated statements by itself, so this is for psycopg2's connections only.
 # FORUM_DATABASE_PREPARE=off turns it off (behind PgBouncer in transaction mode).
@@ -183,7 +184,9 @@ def _statement_name(database, sql: str) -> str | None:
     names = database.__dict__.setdefault("_forum_statement_names", {})
     if sql not in names and len(names) >= SERVER_STATEMENTS_LIMIT:
         return None
-    return names.setdefault(sql, f"forum_prepared_{len(names) + 1}")
+    # Named by a digest of the SQL, not by a count: two threads writing new shapes at once could
+    # otherwise give two statements one name, and a connection would run one for the other.
+    return names.setdefault(sql, "forum_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest())
 
 
 def server_side(database, name: str, sql: str, count: int) -> str:
