@@ -16,7 +16,7 @@ from peewee import JOIN, IntegrityError, fn
 from .. import policy
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..models import POST_ACCESS, READ_ACCESS, THREADS_PER_PAGE, Category, Member, ReadState, Thread
-from ..models.base import MAX_ID
+from ..models.base import MAX_ID, parse_id
 from ..models.db import db
 from ..models.prepared import prepared, whole_rows
 from ..models.threads import PageOfThreads, keyset_before
@@ -24,11 +24,6 @@ from . import self_moderation
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 500
-# The largest id a row can have (PostgreSQL's integer), so a hand-made cursor can never overflow
-# a query parameter (a 500): the page query is prepared on PostgreSQL, which types the cursor's id
-# as the column's integer.
-ID_MAX = MAX_ID
-
 
 # -- categories ----------------------------------------------------------------------------------
 
@@ -181,14 +176,16 @@ class Cursor:
         if not text:
             return None
         at_text, _, id_text = text.rpartition("_")
+        # An id past the largest a row can have is refused here: the page query is prepared on
+        # PostgreSQL, which types the cursor's id as the column's integer (an overflow, a 500).
+        thread_id = parse_id(id_text)
         try:
             at = datetime.fromisoformat(at_text)
             if at.tzinfo is not None:  # stored times are naive UTC
                 at = at.astimezone(UTC).replace(tzinfo=None)
-            thread_id = int(id_text) if id_text.isascii() and id_text.isdigit() else 0
         except (ValueError, OverflowError):
-            thread_id = 0
-        if not 0 < thread_id <= ID_MAX:
+            at = None
+        if at is None or thread_id is None:
             raise DomainError("That page link is not valid. Start again from the first page.")
         return cls(at, thread_id)
 
@@ -219,7 +216,7 @@ def _page(rows: list, limit: int, cursor: Cursor | None, pinned_first: bool = Fa
         # A first page made only of pinned threads: go on from the newest unpinned thread
         # (page_for's later pages hold no pinned threads at all).
         pinned_only = pinned_first and last.pinned
-        next_cursor = Cursor(datetime.max, ID_MAX) if pinned_only else Cursor.after(last)
+        next_cursor = Cursor(datetime.max, MAX_ID) if pinned_only else Cursor.after(last)
     return ThreadList(threads=threads, next_cursor=next_cursor, first_page=cursor is None)
 
 
